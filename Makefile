@@ -1,0 +1,39 @@
+# fieldvault build and test tasks. `make test` is what CI runs.
+
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+BUILD    := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all build test lint bench cross clean
+
+all: build
+
+## build: the fieldvault binary for this machine, in bin/
+build:
+	$(BUILD) -o bin/fieldvault ./cmd/fieldvault
+
+## test: every unit and end-to-end test
+test:
+	$(GO) test -count=1 ./...
+
+## lint: formatting, go vet, staticcheck, and a tidy go.mod
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+## bench: the speed budgets (see README)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./vault
+
+## cross: release builds for the laptops fieldvault runs on
+cross:
+	GOOS=linux   GOARCH=amd64 $(BUILD) -o bin/fieldvault-linux-amd64 ./cmd/fieldvault
+	GOOS=windows GOARCH=amd64 $(BUILD) -o bin/fieldvault-windows-amd64.exe ./cmd/fieldvault
+	GOOS=darwin  GOARCH=arm64 $(BUILD) -o bin/fieldvault-darwin-arm64 ./cmd/fieldvault
+
+clean:
+	rm -rf bin

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"fieldvault": main,
+	})
+}
+
+// TestScript runs the end-to-end scripts in testdata/script against the real
+// binary. Passphrases use scrypt work factor 10 so the suite stays fast; one
+// script checks the default.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("FIELDVAULT_KDF_WORK_FACTOR", "10")
+			env.Setenv("HOME", filepath.Join(env.WorkDir, "home"))
+			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "data"))
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits":  cmdExits,
+			"perm":   cmdPerm,
+			"lock":   cmdLock,
+			"unlock": cmdUnlock,
+		},
+	})
+}
+
+// exits N PROG ARGS... runs a program and checks its exact exit code, which
+// plain `! exec` cannot.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	start := time.Now()
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+	ts.Logf("exited %d after %v", got, time.Since(start).Round(time.Millisecond))
+}
+
+// perm MODE FILE checks a file's permission bits.
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: perm MODE file")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil {
+		ts.Fatalf("perm: bad mode %q", args[0])
+	}
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	got := fi.Mode().Perm()
+	if (got == os.FileMode(want)) == neg {
+		ts.Fatalf("%s has mode %o, want %s%o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// lock FILE holds the bbolt lock on a vault, as another fieldvault would,
+// until `unlock` or the end of the script.
+func cmdLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: lock vault")
+	}
+	db, err := bolt.Open(ts.MkAbs(args[0]), 0o600, &bolt.Options{Timeout: time.Second})
+	ts.Check(err)
+	held.Store(ts, db)
+	ts.Defer(func() { db.Close() })
+}
+
+func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
+	db, ok := held.LoadAndDelete(ts)
+	if neg || !ok {
+		ts.Fatalf("unlock: no vault is locked")
+	}
+	ts.Check(db.(*bolt.DB).Close())
+}
+
+// held maps a running script to the vault it holds locked; scripts run in
+// parallel.
+var held sync.Map

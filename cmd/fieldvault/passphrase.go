@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+func newPassphraseCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "passphrase",
+		Short: "Add, change, list or remove the passphrases that unlock the vault",
+		Long: `Each worker can unlock the vault with a passphrase of their own. Unlocking
+takes the current passphrase (asked, or FIELDVAULT_PASSPHRASE_FILE,
+--passphrase-file, FIELDVAULT_PASSPHRASE); the new one is asked twice, or
+comes from FIELDVAULT_NEW_PASSPHRASE_FILE or FIELDVAULT_NEW_PASSPHRASE.`,
+	}
+	var worker string
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Add a passphrase for another worker",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return a.runPassphraseAdd(worker)
+		},
+	}
+	add.Flags().StringVar(&worker, "worker", "", "name or initials of the worker who will hold it")
+	change := &cobra.Command{
+		Use:   "change",
+		Short: "Change the passphrase you unlock with",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return a.runPassphraseChange()
+		},
+	}
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List who holds a passphrase",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return a.runPassphraseList(asJSON)
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	remove := &cobra.Command{
+		Use:   "remove WORKER|ID",
+		Short: "Remove a worker's passphrase, by name or ID (see 'passphrase list')",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return a.runPassphraseRemove(args[0])
+		},
+	}
+	cmd.AddCommand(add, change, list, remove)
+	return cmd
+}
+
+func newSource() passphraseSource {
+	return passphraseSource{"", "FIELDVAULT_NEW_PASSPHRASE_FILE", "FIELDVAULT_NEW_PASSPHRASE"}
+}
+
+func (a *app) runPassphraseAdd(worker string) error {
+	wf, err := a.workFactor()
+	if err != nil {
+		return err
+	}
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if worker == "" && a.inTTY {
+		fmt.Fprint(a.err, "Name or initials of the worker who will hold the new passphrase: ")
+		line, err := readLine(a.in)
+		if err != nil {
+			return errCancelled
+		}
+		worker = strings.TrimSpace(line)
+	}
+	p, err := a.newPassphrase(newSource(), "New passphrase")
+	if err != nil {
+		return err
+	}
+	if err := v.AddPassphrase(worker, p, wf); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.err, "Added a passphrase. Either passphrase now unlocks the vault.")
+	return nil
+}
+
+func (a *app) runPassphraseChange() error {
+	wf, err := a.workFactor()
+	if err != nil {
+		return err
+	}
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	p, err := a.newPassphrase(newSource(), "New passphrase")
+	if err != nil {
+		return err
+	}
+	if err := v.ChangePassphrase(p, wf); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.err, "Changed the passphrase. The old one no longer unlocks the vault.")
+	return nil
+}
+
+func (a *app) runPassphraseList(asJSON bool) error {
+	v, err := a.openVault(vault.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	slots, err := v.Passphrases()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(slots)
+	}
+	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tWORKER\t")
+	for _, s := range slots {
+		mark := ""
+		if s.Current {
+			mark = "(you)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Worker, mark)
+	}
+	return tw.Flush()
+}
+
+func (a *app) runPassphraseRemove(id string) error {
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if err := v.RemovePassphrase(id); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.err, "Removed the passphrase.")
+	return nil
+}

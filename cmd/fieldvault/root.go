@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// version is stamped by `make build` with -ldflags "-X main.version=…".
+var version = ""
+
+// streams are a command's standard input and outputs, and its environment.
+// Tests swap them; everything user-facing goes through them.
+type streams struct {
+	in     *os.File
+	out    io.Writer
+	err    io.Writer
+	getenv func(string) string
+	// inTTY is whether standard input is a terminal a person types into.
+	inTTY bool
+}
+
+func newIO() *streams {
+	return &streams{
+		in:     os.Stdin,
+		out:    os.Stdout,
+		err:    os.Stderr,
+		getenv: os.Getenv,
+		inTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+	}
+}
+
+// app is what every command shares: the streams and the global flags.
+type app struct {
+	*streams
+	vaultFlag      string
+	passphraseFile string
+}
+
+const helpExitCodes = `Exit codes:
+  0   ok
+  1   error
+  2   usage: a wrong flag, argument or input
+  10  no vault at that path
+  11  vault in use by another process
+  12  wrong passphrase
+  13  bundle or receipt rejected
+  130 cancelled (Ctrl+C)
+
+Environment:
+  FIELDVAULT_VAULT             vault file (instead of --vault)
+  FIELDVAULT_PASSPHRASE_FILE   file whose first line is the passphrase
+  FIELDVAULT_PASSPHRASE        the passphrase itself, for automation
+  FIELDVAULT_NEW_PASSPHRASE_FILE, FIELDVAULT_NEW_PASSPHRASE
+                               a new passphrase, for init and passphrase add/change
+  FIELDVAULT_KDF_WORK_FACTOR   scrypt work factor for new passphrases (10 to 22, default 18)
+`
+
+// run executes the command line and returns the process exit code.
+func run(args []string, s *streams) int {
+	a := &app{streams: s}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		return a.report(err)
+	}
+	return 0
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fieldvault",
+		Short: "Consent-first intake for survivors of trafficking, encrypted on this laptop",
+		Long: `fieldvault records, with a survivor's consent, what they need in the first
+hours after a rescue: safe shelter, food, clothing, emergency medical care,
+and what comes next. Every answer is encrypted on this laptop; sealed
+bundles carry records to partner organizations on a USB stick.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runHome(cmd)
+		},
+	}
+	root.SetOut(a.out)
+	root.SetErr(a.err)
+	root.SetIn(a.in)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%s", err.Error()) })
+	root.SetUsageTemplate(root.UsageTemplate() + "\n" + helpExitCodes)
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.vaultFlag, "vault", "", "vault `file` (default: your data folder, or $FIELDVAULT_VAULT)")
+	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "read the passphrase from the first line of `file`")
+
+	root.AddCommand(
+		newInitCmd(a),
+		newListCmd(a),
+		newShowCmd(a),
+		newPassphraseCmd(a),
+		newAuditCmd(a),
+		newVersionCmd(a),
+	)
+	// cobra's arg validators return plain errors; make them usage errors.
+	wrapArgs(root)
+	return root
+}
+
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		inner := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := inner(cmd, args); err != nil {
+				return usageErr("%s", err.Error())
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}
+
+// runHome is `fieldvault` with no arguments. With no terminal it prints help
+// and exits 2 rather than wait for input that will never come.
+func (a *app) runHome(cmd *cobra.Command) error {
+	if !a.inTTY {
+		cmd.SetOut(a.err)
+		cmd.Help()
+		return errSilentUsage
+	}
+	path, err := a.vaultPath()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(a.err, "There is no vault yet at %s.\n", path)
+		ok, err := a.confirm("Create one now?")
+		if err != nil || !ok {
+			return err
+		}
+		return a.runInit(cmd.Context(), initOptions{})
+	}
+	return cmd.Help()
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print fieldvault's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(a.out, "fieldvault", versionString())
+			return nil
+		},
+	}
+}
+
+func versionString() string {
+	v := version
+	info, ok := debug.ReadBuildInfo()
+	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "devel"
+	}
+	goVersion := "unknown"
+	if ok {
+		goVersion = info.GoVersion
+	}
+	return fmt.Sprintf("%s (%s)", v, goVersion)
+}
+
+// vaultPath is --vault, then $FIELDVAULT_VAULT, then the OS default.
+func (a *app) vaultPath() (string, error) {
+	if a.vaultFlag != "" {
+		return a.vaultFlag, nil
+	}
+	if p := a.getenv("FIELDVAULT_VAULT"); p != "" {
+		return p, nil
+	}
+	p, err := vault.DefaultPath(a.getenv)
+	if err != nil {
+		return "", fmt.Errorf("cannot find your data folder: %w", err)
+	}
+	return p, nil
+}
+
+// confirm asks a yes/no question on the terminal; no is the default.
+func (a *app) confirm(question string) (bool, error) {
+	fmt.Fprintf(a.err, "%s [y/N] ", question)
+	line, err := readLine(a.in)
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes", "ya":
+		return true, nil
+	}
+	return false, nil
+}
+
+// readLine reads one line a byte at a time, so nothing after it is consumed
+// from a shared standard input.
+func readLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				return strings.TrimSuffix(b.String(), "\r"), nil
+			}
+			b.WriteByte(buf[0])
+		}
+		if err == io.EOF {
+			if b.Len() == 0 {
+				return "", io.EOF
+			}
+			return b.String(), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+}

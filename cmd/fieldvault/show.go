@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+func newShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one record",
+		Long: `Show one record. ID may be the first characters of a record's ID, as long
+as no other record starts with them. Viewing is written to the audit log.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return a.runShow(args[0], asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) runShow(idArg string, asJSON bool) error {
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	id, err := v.ResolveID(idArg)
+	if err != nil {
+		return err
+	}
+	r, err := v.GetRecord(id)
+	if err != nil {
+		return err
+	}
+	if err := v.LogView(id); err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintf(a.out, "Record     %s\n", r.ID)
+	fmt.Fprintf(a.out, "Status     %s (version %d)\n", r.Status, r.Version)
+	if r.Schema.ID != "" {
+		fmt.Fprintf(a.out, "Form       %s %s\n", r.Schema.ID, r.Schema.Version)
+	}
+	fmt.Fprintf(a.out, "Created    %s by %s\n", r.Created.Local().Format(time.DateTime), dash(r.Worker))
+	fmt.Fprintf(a.out, "Updated    %s\n", r.Updated.Local().Format(time.DateTime))
+	if r.Triage != "" {
+		fmt.Fprintf(a.out, "Triage     %s\n", r.Triage)
+	}
+	if len(r.Body) > 0 {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, r.Body, "", "  "); err != nil {
+			return fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
+		}
+		fmt.Fprintf(a.out, "\n%s\n", buf.Bytes())
+	}
+	return nil
+}

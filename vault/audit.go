@@ -1,0 +1,146 @@
+package vault
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// AuditEntry is one line of the audit log: who did what, when, to which
+// record. Entries are sealed and hash-chained: each names the hash of the one
+// before it, and the vault keeps the hash of the newest, so removing,
+// altering, reordering or appending an entry breaks the chain.
+type AuditEntry struct {
+	Seq     int64     `json:"seq"`
+	Time    time.Time `json:"time"`
+	Worker  string    `json:"worker"`
+	Action  string    `json:"action"`
+	Subject string    `json:"subject,omitempty"` // a record ID, if any
+	Prev    string    `json:"prev"`              // hash of the entry before; empty for the first
+}
+
+// auditHead is the sealed pointer to the newest entry.
+type auditHead struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// ChainError reports the first broken link of the audit chain.
+type ChainError struct {
+	Seq    int64 // the first entry that does not check out
+	Reason string
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("audit log broken at entry %d: %s", e.Seq, e.Reason)
+}
+
+// entryHash is what the next entry links to: the entry's key and its sealed
+// bytes, exactly as stored.
+func entryHash(key, stored []byte) string {
+	h := sha256.New()
+	h.Write(key)
+	h.Write(stored)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// appendAudit adds an entry inside the caller's transaction, so an action and
+// its audit entry are stored together or not at all.
+func (v *Vault) appendAudit(tx *bolt.Tx, action, subject string) error {
+	var head auditHead
+	if err := v.getMeta(tx, keyAuditHead, &head); err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	e := AuditEntry{
+		Seq:     head.Seq + 1,
+		Time:    time.Now().UTC(),
+		Worker:  v.worker,
+		Action:  action,
+		Subject: subject,
+		Prev:    head.Hash,
+	}
+	key := newKey()
+	if err := putSealed(tx, bucketAudit, v.keys.meta, key, e); err != nil {
+		return err
+	}
+	stored := tx.Bucket(bucketAudit).Get(key)
+	return v.putMeta(tx, keyAuditHead, auditHead{Seq: e.Seq, Hash: entryHash(key, stored)})
+}
+
+// AuditLog returns every entry, oldest first, without checking the chain.
+func (v *Vault) AuditLog() ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := v.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).ForEach(func(k, val []byte) error {
+			var e AuditEntry
+			if err := openSealed(v.keys.meta, bucketAudit, k, val, &e); err != nil {
+				return fmt.Errorf("read audit log: %w", err)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out, err
+}
+
+// VerifyAudit checks the whole chain and returns how many entries it holds.
+// A broken chain is reported as a *ChainError naming the first bad entry.
+func (v *Vault) VerifyAudit() (int64, error) {
+	var n int64
+	err := v.view(func(tx *bolt.Tx) error {
+		var head auditHead
+		if err := v.getMeta(tx, keyAuditHead, &head); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return &ChainError{Seq: 1, Reason: "the pointer to the newest entry is missing"}
+			}
+			return &ChainError{Seq: 1, Reason: "the pointer to the newest entry was altered"}
+		}
+		type link struct {
+			e    AuditEntry
+			hash string
+		}
+		bySeq := make(map[int64]link, head.Seq)
+		unreadable := 0
+		err := tx.Bucket(bucketAudit).ForEach(func(k, val []byte) error {
+			var e AuditEntry
+			if err := openSealed(v.keys.meta, bucketAudit, k, val, &e); err != nil {
+				unreadable++
+				return nil
+			}
+			if _, dup := bySeq[e.Seq]; dup {
+				return &ChainError{Seq: e.Seq, Reason: "the entry appears twice"}
+			}
+			bySeq[e.Seq] = link{e, entryHash(k, val)}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		prev := ""
+		for seq := int64(1); seq <= head.Seq; seq++ {
+			l, ok := bySeq[seq]
+			if !ok {
+				return &ChainError{Seq: seq, Reason: "the entry is missing or was altered"}
+			}
+			if l.e.Prev != prev {
+				return &ChainError{Seq: seq, Reason: fmt.Sprintf("it does not follow entry %d: an entry was altered or replaced", seq-1)}
+			}
+			prev = l.hash
+		}
+		if prev != head.Hash {
+			return &ChainError{Seq: head.Seq, Reason: "the newest entry was replaced"}
+		}
+		if extra := len(bySeq) + unreadable - int(head.Seq); extra > 0 {
+			return &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("%d entries were added outside the chain", extra)}
+		}
+		n = head.Seq
+		return nil
+	})
+	return n, err
+}

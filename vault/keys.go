@@ -1,0 +1,211 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"filippo.io/age"
+)
+
+// Passphrase and work-factor limits. A passphrase is the only thing between a
+// seized laptop and the survivors' records, so short ones are refused.
+const (
+	MinPassphraseLen  = 10
+	MinWorkFactor     = 10
+	MaxWorkFactor     = 22
+	DefaultWorkFactor = 18
+	// maxSlots bounds the scrypt work a wrong passphrase costs (one scrypt
+	// per slot tried).
+	maxSlots = 16
+)
+
+// ErrWeakPassphrase is returned for an empty passphrase or one shorter than
+// MinPassphraseLen characters.
+var ErrWeakPassphrase = fmt.Errorf("a passphrase needs at least %d characters", MinPassphraseLen)
+
+// CheckPassphrase reports whether p is acceptable as a new passphrase.
+func CheckPassphrase(p []byte) error {
+	if utf8.RuneCount(bytes.TrimSpace(p)) < MinPassphraseLen {
+		return ErrWeakPassphrase
+	}
+	return nil
+}
+
+// secret is the vault secret. It lives in memory only while the vault is
+// unlocked and on disk only inside key slots.
+type secret struct {
+	master   []byte // 32 random bytes; every symmetric key derives from it
+	identity *age.HybridIdentity
+	signing  ed25519.PrivateKey
+}
+
+func newSecret() (*secret, error) {
+	master := make([]byte, 32)
+	if _, err := rand.Read(master); err != nil {
+		return nil, err
+	}
+	id, err := age.GenerateHybridIdentity()
+	if err != nil {
+		return nil, err
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return &secret{master: master, identity: id, signing: priv}, nil
+}
+
+// slotPayload is the plaintext inside a key slot's age file.
+type slotPayload struct {
+	Format   int    `json:"format"`
+	Worker   string `json:"worker"`
+	Master   []byte `json:"master"`
+	Identity string `json:"identity"`
+	Signing  []byte `json:"signing"` // ed25519 seed
+}
+
+// sealSlot encrypts the secret and the worker's name to passphrase with age's
+// scrypt recipient, alone in its file as age requires.
+func sealSlot(s *secret, worker string, passphrase []byte, workFactor int) ([]byte, error) {
+	r, err := age.NewScryptRecipient(string(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	r.SetWorkFactor(workFactor)
+	pt, err := json.Marshal(slotPayload{
+		Format:   1,
+		Worker:   worker,
+		Master:   s.master,
+		Identity: s.identity.String(),
+		Signing:  s.signing.Seed(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pt)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(pt); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// errSlotMismatch means the passphrase does not open this slot.
+var errSlotMismatch = errors.New("passphrase does not open this slot")
+
+// openSlot decrypts one key slot. It returns errSlotMismatch for a wrong
+// passphrase and another error for a damaged slot.
+func openSlot(slot, passphrase []byte) (*secret, string, error) {
+	id, err := age.NewScryptIdentity(string(passphrase))
+	if err != nil {
+		return nil, "", errSlotMismatch
+	}
+	id.SetMaxWorkFactor(MaxWorkFactor)
+	r, err := age.Decrypt(bytes.NewReader(slot), id)
+	if err != nil {
+		if errors.Is(err, age.ErrIncorrectIdentity) {
+			return nil, "", errSlotMismatch
+		}
+		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
+	}
+	pt, err := io.ReadAll(r)
+	if err != nil {
+		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
+	}
+	defer clear(pt)
+	var p slotPayload
+	if err := json.Unmarshal(pt, &p); err != nil || p.Format != 1 || len(p.Master) != 32 || len(p.Signing) != ed25519.SeedSize {
+		return nil, "", errors.New("key slot is damaged: unexpected contents")
+	}
+	ident, err := age.ParseHybridIdentity(p.Identity)
+	if err != nil {
+		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
+	}
+	return &secret{master: p.Master, identity: ident, signing: ed25519.NewKeyFromSeed(p.Signing)}, p.Worker, nil
+}
+
+// recordStanzaType names the custom age stanza that wraps a record's file
+// key to the vault's master key.
+const recordStanzaType = "fieldvault-record"
+
+// recordRecipient wraps an age file key with XChaCha20-Poly1305 under a
+// subkey of the master key, bound to the value's bbolt location. It makes
+// records standard age files that cost no public-key operation to open.
+type recordRecipient struct {
+	aead cipher.AEAD
+	ad   []byte
+}
+
+func (r recordRecipient) Wrap(fileKey []byte) ([]*age.Stanza, error) {
+	return []*age.Stanza{{Type: recordStanzaType, Body: seal(r.aead, fileKey, r.ad)}}, nil
+}
+
+// Unwrap makes recordRecipient its own age.Identity.
+func (r recordRecipient) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	for _, s := range stanzas {
+		if s.Type != recordStanzaType {
+			continue
+		}
+		fileKey, err := open(r.aead, s.Body, r.ad)
+		if err != nil {
+			return nil, err
+		}
+		return fileKey, nil
+	}
+	return nil, fmt.Errorf("%w: not a fieldvault record", age.ErrIncorrectIdentity)
+}
+
+// encryptBlob makes plaintext an age file wrapped to the vault's record key
+// and bound to ad.
+func encryptBlob(aead cipher.AEAD, ad, plaintext []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(plaintext) + 256)
+	w, err := age.Encrypt(&buf, recordRecipient{aead, ad})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(plaintext); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decryptBlob reverses encryptBlob. Any failure means the value was altered.
+func decryptBlob(aead cipher.AEAD, ad, blob []byte) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(blob), recordRecipient{aead, ad})
+	if err != nil {
+		return nil, errCorrupt
+	}
+	pt, err := io.ReadAll(r)
+	if err != nil {
+		return nil, errCorrupt
+	}
+	return pt, nil
+}
+
+// cleanWorker normalises a worker name for storage.
+func cleanWorker(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "worker"
+	}
+	return name
+}

@@ -1,0 +1,500 @@
+package vault
+
+import (
+	"crypto/cipher"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors callers branch on. Each is wrapped with context; test with errors.Is.
+var (
+	ErrNoVault         = errors.New("no vault at this path")
+	ErrExists          = errors.New("a vault already exists at this path")
+	ErrBusy            = errors.New("the vault is in use by another process")
+	ErrWrongPassphrase = errors.New("wrong passphrase")
+	ErrLocked          = errors.New("the vault is locked")
+	ErrNotVault        = errors.New("not a fieldvault vault, or damaged beyond use")
+	ErrNotFound        = errors.New("not found")
+	ErrReadOnly        = errors.New("the vault was opened read-only")
+	// ErrCorrupt means a stored value failed authentication: the file was
+	// altered or damaged.
+	ErrCorrupt = errCorrupt
+)
+
+// formatVersion is the one plaintext value in the file: it lets a future
+// version refuse or migrate an older layout.
+const formatVersion = "fieldvault-vault-v1"
+
+// lockTimeout is how long Open waits for another process to let go of the
+// file. bbolt would otherwise wait forever.
+const lockTimeout = time.Second
+
+var (
+	bucketMeta      = []byte("meta")
+	bucketSlots     = []byte("slots")
+	bucketSlotNames = []byte("slotnames")
+	bucketRecords   = []byte("records")
+	bucketSummaries = []byte("summaries")
+	bucketContacts  = []byte("contacts")
+	bucketExports   = []byte("exports")
+	bucketAudit     = []byte("audit")
+
+	allBuckets = [][]byte{bucketMeta, bucketSlots, bucketSlotNames, bucketRecords,
+		bucketSummaries, bucketContacts, bucketExports, bucketAudit}
+
+	keyFormat    = []byte("format")
+	keySettings  = []byte("settings")
+	keyAuditHead = []byte("audithead")
+)
+
+// Vault is an open vault file. It starts locked; Unlock makes its contents
+// readable and Lock forgets the keys again. A Vault is safe for use by one
+// goroutine at a time.
+type Vault struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+
+	keys   *keys  // nil while locked
+	worker string // name on the slot that unlocked the vault
+	slotID []byte // which slot unlocked the vault
+}
+
+// keys are what Unlock derives from the vault secret.
+type keys struct {
+	secret  *secret
+	wrap    cipher.AEAD // wraps record and draft file keys
+	summary cipher.AEAD // seals record summaries
+	meta    cipher.AEAD // seals settings, contacts, logs and slot names
+}
+
+func deriveKeys(s *secret) (*keys, error) {
+	k := &keys{secret: s}
+	var err error
+	if k.wrap, err = deriveAEAD(s.master, labelRecordWrap); err != nil {
+		return nil, err
+	}
+	if k.summary, err = deriveAEAD(s.master, labelSummary); err != nil {
+		return nil, err
+	}
+	if k.meta, err = deriveAEAD(s.master, labelMeta); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly takes a shared lock, so several readers can work at once, and
+	// makes every write fail with ErrReadOnly.
+	ReadOnly bool
+}
+
+// Open opens the vault file at path, locked. It fails with ErrNoVault if
+// there is no file, ErrBusy if another process holds it, and ErrNotVault if
+// the file is not a vault.
+func Open(path string, opts Options) (*Vault, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w: %s", ErrNoVault, path)
+	case err != nil:
+		return nil, fmt.Errorf("open vault: %w", err)
+	case fi.IsDir() || fi.Size() == 0:
+		// bbolt would happily turn an empty file into a new database.
+		return nil, fmt.Errorf("%w: %s", ErrNotVault, path)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly})
+	if err != nil {
+		return nil, mapOpenError(path, err)
+	}
+	v := &Vault{db: db, path: path, readOnly: opts.ReadOnly}
+	if err := v.checkFormat(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+func mapOpenError(path string, err error) error {
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("%w: %s", ErrBusy, path)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
+		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrInvalidMapping):
+		return fmt.Errorf("%w: %s", ErrNotVault, path)
+	}
+	return fmt.Errorf("open vault: %w", err)
+}
+
+func (v *Vault) checkFormat() error {
+	return v.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || string(meta.Get(keyFormat)) != formatVersion {
+			return fmt.Errorf("%w: %s", ErrNotVault, v.path)
+		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: %s", ErrNotVault, v.path)
+			}
+		}
+		if tx.Bucket(bucketSlots).Stats().KeyN == 0 {
+			return fmt.Errorf("%w: %s has no key slots", ErrNotVault, v.path)
+		}
+		return nil
+	})
+}
+
+// CreateOptions describe a new vault.
+type CreateOptions struct {
+	Name       string // shown on the contact card
+	Worker     string // who holds the first passphrase
+	Lang       string // interface language
+	WorkFactor int    // scrypt work factor; 0 means DefaultWorkFactor
+}
+
+// Create makes a new vault at path protected by passphrase and returns it
+// unlocked. The folder is created 0700 if missing and the file 0600. The
+// vault is built under a temporary name and renamed into place, so a crash
+// never leaves a half-made vault where one is expected.
+func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) {
+	if err := CheckPassphrase(passphrase); err != nil {
+		return nil, err
+	}
+	wf, err := workFactor(opts.WorkFactor)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("%w: %s", ErrExists, path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create vault folder: %w", err)
+	}
+	s, err := newSecret()
+	if err != nil {
+		return nil, err
+	}
+	k, err := deriveKeys(s)
+	if err != nil {
+		return nil, err
+	}
+	slot, err := sealSlot(s, cleanWorker(opts.Worker), passphrase, wf)
+	if err != nil {
+		return nil, err
+	}
+
+	tmp := filepath.Join(dir, "."+filepath.Base(path)+".new-"+uuid.NewString())
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("create vault: %w", err)
+	}
+	v := &Vault{db: db, path: tmp, keys: k, worker: cleanWorker(opts.Worker)}
+	v.slotID = newKey()
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion)); err != nil {
+			return err
+		}
+		if err := v.putSlot(tx, v.slotID, slot, v.worker); err != nil {
+			return err
+		}
+		info := Info{ID: uuid.NewString(), Name: opts.Name, Lang: opts.Lang, Created: time.Now().UTC()}
+		if err := v.putMeta(tx, keySettings, info); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, "vault created", "")
+	})
+	if err == nil {
+		err = db.Close()
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o600)
+	}
+	if err == nil {
+		err = renameNoReplace(tmp, path)
+	}
+	if err != nil {
+		db.Close()
+		os.Remove(tmp)
+		return nil, fmt.Errorf("create vault: %w", err)
+	}
+	syncDir(dir)
+
+	v, err = Open(path, Options{})
+	if err != nil {
+		return nil, err
+	}
+	v.keys, v.worker, v.slotID = k, cleanWorker(opts.Worker), v.firstSlot()
+	return v, nil
+}
+
+// renameNoReplace moves tmp to path, refusing to replace a file that appeared
+// there meanwhile. A hard link is atomic and fails if path exists; where the
+// file system has no hard links (FAT), a checked rename is the best we have.
+func renameNoReplace(tmp, path string) error {
+	if err := os.Link(tmp, path); err == nil {
+		return os.Remove(tmp)
+	} else if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%w: %s", ErrExists, path)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%w: %s", ErrExists, path)
+	}
+	return os.Rename(tmp, path)
+}
+
+// syncDir makes a rename durable. Not every OS supports it (Windows does not),
+// and a failure only weakens durability, so errors are ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+func (v *Vault) firstSlot() []byte {
+	var id []byte
+	v.db.View(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketSlots).Cursor().First()
+		id = append([]byte(nil), k...)
+		return nil
+	})
+	return id
+}
+
+func workFactor(wf int) (int, error) {
+	if wf == 0 {
+		return DefaultWorkFactor, nil
+	}
+	if wf < MinWorkFactor || wf > MaxWorkFactor {
+		return 0, fmt.Errorf("the key derivation work factor must be between %d and %d", MinWorkFactor, MaxWorkFactor)
+	}
+	return wf, nil
+}
+
+// Path returns the vault file's path.
+func (v *Vault) Path() string { return v.path }
+
+// Close locks the vault and releases the file.
+func (v *Vault) Close() error {
+	v.Lock()
+	return v.db.Close()
+}
+
+// Unlocked reports whether the vault's keys are in memory.
+func (v *Vault) Unlocked() bool { return v.keys != nil }
+
+// Unlock tries passphrase against every key slot. It costs one scrypt per
+// slot tried and fails with ErrWrongPassphrase if none opens.
+func (v *Vault) Unlock(passphrase []byte) error {
+	type slot struct{ id, data []byte }
+	var slots []slot
+	err := v.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSlots).ForEach(func(k, val []byte) error {
+			slots = append(slots, slot{append([]byte(nil), k...), append([]byte(nil), val...)})
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	var damaged error
+	for _, sl := range slots {
+		s, worker, err := openSlot(sl.data, passphrase)
+		if errors.Is(err, errSlotMismatch) {
+			continue
+		} else if err != nil {
+			damaged = err
+			continue
+		}
+		k, err := deriveKeys(s)
+		if err != nil {
+			return err
+		}
+		v.keys, v.worker, v.slotID = k, worker, sl.id
+		return nil
+	}
+	if damaged != nil && len(slots) == 1 {
+		return fmt.Errorf("%w: %v", ErrNotVault, damaged)
+	}
+	return ErrWrongPassphrase
+}
+
+// Lock forgets the vault's keys. Go cannot promise the memory is wiped (the
+// garbage collector may have copied it), but the key bytes we hold are.
+func (v *Vault) Lock() {
+	if v.keys == nil {
+		return
+	}
+	clear(v.keys.secret.master)
+	clear(v.keys.secret.signing)
+	v.keys = nil
+	v.worker = ""
+	v.slotID = nil
+}
+
+// Worker returns the name on the key slot that unlocked the vault.
+func (v *Vault) Worker() string { return v.worker }
+
+// Info is the vault's own description, kept sealed.
+type Info struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Lang    string    `json:"lang,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+// Info returns the vault's settings.
+func (v *Vault) Info() (Info, error) {
+	var info Info
+	err := v.view(func(tx *bolt.Tx) error { return v.getMeta(tx, keySettings, &info) })
+	return info, err
+}
+
+// SetInfo replaces the vault's settings; the ID and creation time are kept.
+func (v *Vault) SetInfo(info Info) error {
+	return v.update(func(tx *bolt.Tx) error {
+		var old Info
+		if err := v.getMeta(tx, keySettings, &old); err != nil {
+			return err
+		}
+		info.ID, info.Created = old.ID, old.Created
+		if err := v.putMeta(tx, keySettings, info); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, "settings changed", "")
+	})
+}
+
+// Recipient returns the vault's public age recipient (age1pq1…), which
+// partners encrypt bundles and receipts to.
+func (v *Vault) Recipient() (string, error) {
+	if v.keys == nil {
+		return "", ErrLocked
+	}
+	return v.keys.secret.identity.Recipient().String(), nil
+}
+
+// Identity returns the age identity that opens what partners send.
+func (v *Vault) Identity() (age.Identity, error) {
+	if v.keys == nil {
+		return nil, ErrLocked
+	}
+	return v.keys.secret.identity, nil
+}
+
+// SigningKey returns the vault's ed25519 public key.
+func (v *Vault) SigningKey() (ed25519.PublicKey, error) {
+	if v.keys == nil {
+		return nil, ErrLocked
+	}
+	return v.keys.secret.signing.Public().(ed25519.PublicKey), nil
+}
+
+// Sign signs msg with the vault's ed25519 key.
+func (v *Vault) Sign(msg []byte) ([]byte, error) {
+	if v.keys == nil {
+		return nil, ErrLocked
+	}
+	return ed25519.Sign(v.keys.secret.signing, msg), nil
+}
+
+// view runs fn in a read transaction of an unlocked vault.
+func (v *Vault) view(fn func(*bolt.Tx) error) error {
+	if v.keys == nil {
+		return ErrLocked
+	}
+	return v.db.View(fn)
+}
+
+// update runs fn in a durable write transaction of an unlocked vault.
+func (v *Vault) update(fn func(*bolt.Tx) error) error {
+	if v.keys == nil {
+		return ErrLocked
+	}
+	if v.readOnly {
+		return ErrReadOnly
+	}
+	return v.db.Update(fn)
+}
+
+// putMeta seals a JSON value in the meta bucket.
+func (v *Vault) putMeta(tx *bolt.Tx, key []byte, val any) error {
+	return putSealed(tx, bucketMeta, v.keys.meta, key, val)
+}
+
+func (v *Vault) getMeta(tx *bolt.Tx, key []byte, val any) error {
+	return getSealed(tx, bucketMeta, v.keys.meta, key, val)
+}
+
+// putSealed stores val as JSON sealed under aead, with the bucket name and
+// key as associated data so that a value cannot be moved elsewhere unnoticed.
+func putSealed(tx *bolt.Tx, bucket []byte, aead cipher.AEAD, key []byte, val any) error {
+	pt, err := json.Marshal(val)
+	if err != nil {
+		return err
+	}
+	defer clear(pt)
+	return tx.Bucket(bucket).Put(key, seal(aead, pt, adFor(bucket, key)))
+}
+
+func getSealed(tx *bolt.Tx, bucket []byte, aead cipher.AEAD, key []byte, val any) error {
+	sealed := tx.Bucket(bucket).Get(key)
+	if sealed == nil {
+		return ErrNotFound
+	}
+	return openSealed(aead, bucket, key, sealed, val)
+}
+
+func openSealed(aead cipher.AEAD, bucket, key, sealed []byte, val any) error {
+	pt, err := open(aead, sealed, adFor(bucket, key))
+	if err != nil {
+		return err
+	}
+	defer clear(pt)
+	if err := json.Unmarshal(pt, val); err != nil {
+		return ErrCorrupt
+	}
+	return nil
+}
+
+// adFor is the associated data that binds a value to where it is stored.
+func adFor(bucket, key []byte) []byte {
+	ad := make([]byte, 0, len(bucket)+1+len(key))
+	ad = append(ad, bucket...)
+	ad = append(ad, 0)
+	return append(ad, key...)
+}
+
+// newKey returns a random UUID as a 16-byte bbolt key.
+func newKey() []byte {
+	id := uuid.New()
+	return id[:]
+}
+
+// Copy writes a consistent copy of the vault file to w, for backups. The copy
+// is as encrypted as the vault.
+func (v *Vault) Copy(w io.Writer) error {
+	return v.db.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(w)
+		return err
+	})
+}

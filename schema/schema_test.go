@@ -1,0 +1,151 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBuiltinRescueNeeds(t *testing.T) {
+	s, err := Lookup(DefaultID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasLanguage("en") || !s.HasLanguage("id") {
+		t.Errorf("languages = %v, want en and id", s.Languages)
+	}
+	// The stable IDs partners and tests rely on (DESIGN.md).
+	for _, id := range []string{
+		"consent.interview", "consent.given_by", "person.minor", "consent.store", "consent.share",
+		"consent.referral", "consent.followup", "person.name", "shelter.needed_tonight", "medical.urgent",
+	} {
+		if _, ok := s.Question(id); !ok {
+			t.Errorf("rescue-needs has no question %q", id)
+		}
+	}
+	q, _ := s.Question("consent.referral")
+	var values []string
+	for _, o := range q.Options {
+		values = append(values, o.Value)
+	}
+	if got := strings.Join(values, ","); got != "shelter,health,psychosocial,legal,protection,livelihoods,family,police" {
+		t.Errorf("referral service types = %s", got)
+	}
+	given, _ := s.Question("consent.given_by")
+	if len(given.Options) != 3 {
+		t.Errorf("consent.given_by options = %v", given.Options)
+	}
+	// Only consent questions (and the minor path they need) are required.
+	for _, p := range s.Pages {
+		for _, q := range p.Questions {
+			if q.Required && !strings.HasPrefix(q.ID, "consent.") && q.ID != "person.minor" {
+				t.Errorf("%s is required, but only consent questions may be", q.ID)
+			}
+			if p.ID != "consent" && strings.HasPrefix(q.ID, "consent.") {
+				t.Errorf("%s is not on the consent page", q.ID)
+			}
+		}
+	}
+	if s.Pages[0].ID != "consent" || s.Pages[0].Questions[0].ID != "consent.interview" {
+		t.Error("the first question must be consent.interview")
+	}
+	if len(s.Hash) != 64 || s.ScriptHash("en") == s.ScriptHash("id") {
+		t.Errorf("hashes: %q %q %q", s.Hash, s.ScriptHash("en"), s.ScriptHash("id"))
+	}
+}
+
+func TestCondEval(t *testing.T) {
+	answers := map[string]any{
+		"a": true, "b": "x", "n": 3.0, "m": []string{"shelter", "health"},
+	}
+	get := func(id string) (any, bool) { v, ok := answers[id]; return v, ok }
+	parse := func(s string) Cond {
+		var c Cond
+		if err := json.Unmarshal([]byte(s), &c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tests := []struct {
+		cond string
+		want bool
+	}{
+		{`{"q":"a","equals":true}`, true},
+		{`{"q":"a","equals":false}`, false},
+		{`{"q":"b","equals":"x"}`, true},
+		{`{"q":"b","in":["y","x"]}`, true},
+		{`{"q":"b","in":["y"]}`, false},
+		{`{"q":"n","equals":3}`, true},
+		{`{"q":"m","equals":"health"}`, true},
+		{`{"q":"m","equals":"legal"}`, false},
+		{`{"q":"m","in":["legal","shelter"]}`, true},
+		{`{"q":"missing","equals":true}`, false},
+		{`{"not":{"q":"missing","equals":true}}`, true},
+		{`{"all":[{"q":"a","equals":true},{"q":"b","equals":"x"}]}`, true},
+		{`{"all":[{"q":"a","equals":true},{"q":"b","equals":"y"}]}`, false},
+		{`{"any":[{"q":"a","equals":false},{"q":"b","equals":"x"}]}`, true},
+		{`{"any":[{"q":"a","equals":false},{"q":"missing","equals":"x"}]}`, false},
+	}
+	for _, tc := range tests {
+		c := parse(tc.cond)
+		if got := c.Eval(get); got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.cond, got, tc.want)
+		}
+	}
+}
+
+// The broken questionnaires under testdata each name the problems they must
+// produce, one per line, in a "expect" file beside them.
+func TestValidateBroken(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/schema/broken-*.json")
+	if len(files) == 0 {
+		t.Fatal("no broken questionnaires in testdata/schema")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := Load(f)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Load = %v, want a ValidationError", err)
+			}
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".expect")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.String())
+			}
+			if strings.TrimSpace(string(want)) != strings.Join(got, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+			}
+		})
+	}
+}
+
+func TestValidateGood(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/schema/good-*.json")
+	if len(files) == 0 {
+		t.Fatal("no good questionnaires in testdata/schema")
+	}
+	for _, f := range files {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	if s, err := Resolve(""); err != nil || s.ID != DefaultID {
+		t.Errorf("Resolve(\"\") = %v, %v", s, err)
+	}
+	if _, err := Resolve("no-such-form"); !errors.Is(err, ErrUnknown) {
+		t.Errorf("Resolve(unknown) err = %v", err)
+	}
+	if s, err := Resolve("../testdata/schema/good-minimal.json"); err != nil || s.ID != "minimal" {
+		t.Errorf("Resolve(file) = %v, %v", s, err)
+	}
+}

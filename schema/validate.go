@@ -1,0 +1,337 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Problem is one thing wrong with a questionnaire, at a JSON location such as
+// pages[2].questions[0].when.q.
+type Problem struct {
+	Path string `json:"path"`
+	Msg  string `json:"problem"`
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Msg
+	}
+	return p.Path + ": " + p.Msg
+}
+
+// ValidationError lists every problem found in a questionnaire.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return "the questionnaire is not valid: " + e.Problems[0].String()
+	}
+	return fmt.Sprintf("the questionnaire is not valid: %d problems, the first: %s", len(e.Problems), e.Problems[0])
+}
+
+var (
+	schemaIDRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	questionIDRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
+	langRe       = regexp.MustCompile(`^[a-z]{2,3}$`)
+)
+
+// decodeProblem turns a JSON decoding error into a Problem with a line and
+// column where the decoder can tell.
+func decodeProblem(data []byte, err error) Problem {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		// Offset counts the bytes read, including the offending one.
+		return Problem{Path: lineCol(data, syn.Offset-1), Msg: "not valid JSON: " + syn.Error()}
+	case errors.As(err, &typ):
+		return Problem{Path: typ.Field, Msg: fmt.Sprintf("%s at %s: expected %s", "wrong type", lineCol(data, typ.Offset), typ.Type)}
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return Problem{Msg: strings.TrimPrefix(err.Error(), "json: ") + " (check the spelling)"}
+	case err.Error() == "EOF":
+		return Problem{Msg: "the file is empty"}
+	}
+	return Problem{Msg: "not valid JSON: " + err.Error()}
+}
+
+func lineCol(data []byte, off int64) string {
+	off = max(0, min(off, int64(len(data))))
+	line, col := 1, 1
+	for _, b := range data[:off] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// validator collects problems while walking a questionnaire.
+type validator struct {
+	s     *Schema
+	probs []Problem
+	// order maps every question ID to its position, for forward references.
+	order map[string]int
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.probs = append(v.probs, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (s *Schema) validate() []Problem {
+	v := &validator{s: s, order: map[string]int{}}
+	if !schemaIDRe.MatchString(s.ID) {
+		v.add("id", "must be lowercase letters, digits and dashes, not %q", s.ID)
+	}
+	if strings.TrimSpace(s.Version) == "" {
+		v.add("version", "is missing")
+	}
+	if len(s.Languages) == 0 {
+		v.add("languages", "must list at least one language")
+	}
+	for i, l := range s.Languages {
+		if !langRe.MatchString(l) {
+			v.add(fmt.Sprintf("languages[%d]", i), "%q is not a language code like \"en\" or \"id\"", l)
+		}
+		if slices.Index(s.Languages, l) != i {
+			v.add(fmt.Sprintf("languages[%d]", i), "%q is listed twice", l)
+		}
+	}
+	v.text("title", s.Title, true)
+	v.text("consent.script", s.Consent.Script, true)
+	if len(s.Pages) == 0 {
+		v.add("pages", "must have at least one page")
+	}
+
+	// First pass: IDs and positions, so conditions can be checked against
+	// the whole questionnaire.
+	pageIDs := map[string]bool{}
+	n := 0
+	for pi, p := range s.Pages {
+		path := fmt.Sprintf("pages[%d]", pi)
+		if p.ID == "" {
+			v.add(path+".id", "is missing")
+		} else if pageIDs[p.ID] {
+			v.add(path+".id", "duplicate page ID %q", p.ID)
+		}
+		pageIDs[p.ID] = true
+		for qi, q := range p.Questions {
+			qpath := fmt.Sprintf("%s.questions[%d].id", path, qi)
+			switch {
+			case !questionIDRe.MatchString(q.ID):
+				v.add(qpath, "%q is not a question ID like \"shelter.needed_tonight\"", q.ID)
+			case v.order[q.ID] != 0:
+				v.add(qpath, "duplicate question ID %q", q.ID)
+			default:
+				n++
+				v.order[q.ID] = n
+			}
+		}
+	}
+
+	n = 0
+	for pi := range s.Pages {
+		p := &s.Pages[pi]
+		path := fmt.Sprintf("pages[%d]", pi)
+		v.text(path+".title", p.Title, true)
+		v.text(path+".intro", p.Intro, false)
+		if len(p.Questions) == 0 {
+			v.add(path+".questions", "a page needs at least one question")
+		}
+		firstOnPage := n + 1
+		if p.When != nil {
+			// A page condition may read only earlier pages.
+			v.cond(path+".when", p.When, firstOnPage)
+		}
+		for qi := range p.Questions {
+			n++
+			v.question(fmt.Sprintf("%s.questions[%d]", path, qi), &p.Questions[qi], n)
+		}
+	}
+
+	if !slices.Contains(Levels, s.Triage.Default) {
+		v.add("triage.default", "must be one of %s, not %q", strings.Join(Levels, ", "), s.Triage.Default)
+	}
+	for i := range s.Triage.Rules {
+		r := &s.Triage.Rules[i]
+		path := fmt.Sprintf("triage.rules[%d]", i)
+		if !slices.Contains(Levels, r.Level) {
+			v.add(path+".level", "must be one of %s, not %q", strings.Join(Levels, ", "), r.Level)
+		}
+		v.cond(path+".when", &r.When, n+1)
+		v.text(path+".reason", r.Reason, true)
+		v.text(path+".alert", r.Alert, false)
+	}
+	return v.probs
+}
+
+// text checks that a text is translated into every language.
+func (v *validator) text(path string, t Text, required bool) {
+	if t == nil {
+		if required {
+			v.add(path, "is missing")
+		}
+		return
+	}
+	for _, l := range v.s.Languages {
+		if strings.TrimSpace(t[l]) == "" {
+			v.add(path, "missing translation for %q", l)
+		}
+	}
+	for l := range t {
+		if !slices.Contains(v.s.Languages, l) {
+			v.add(path, "has text in %q, which the questionnaire does not list in languages", l)
+		}
+	}
+}
+
+func (v *validator) question(path string, q *Question, pos int) {
+	if !slices.Contains(questionTypes, q.Type) {
+		v.add(path+".type", "must be one of %s, not %q", strings.Join(questionTypes, ", "), q.Type)
+		return
+	}
+	v.text(path+".label", q.Label, true)
+	v.text(path+".help", q.Help, false)
+	if q.When != nil {
+		v.cond(path+".when", q.When, pos)
+	}
+	isText := q.Type == TypeText || q.Type == TypeLongText
+	hasOptions := q.Type == TypeChoice || q.Type == TypeMulti
+	switch {
+	case q.Type == TypeNote && (q.Required || q.Gate || q.Need):
+		v.add(path, "a note is not answered, so it cannot be required, a gate or a need")
+	case q.Gate && (q.Type != TypeYesNo || !q.Required):
+		v.add(path+".gate", "only a required yes/no question can be a gate")
+	case (q.Min != nil || q.Max != nil) && q.Type != TypeNumber:
+		v.add(path, "min and max apply only to number questions")
+	case q.Min != nil && q.Max != nil && *q.Min > *q.Max:
+		v.add(path+".min", "is greater than max")
+	case (q.MinLength != 0 || q.MaxLength != 0 || q.Pattern != "") && !isText:
+		v.add(path, "min_length, max_length and pattern apply only to text questions")
+	case q.MinLength < 0 || q.MaxLength < 0 || (q.MaxLength > 0 && q.MinLength > q.MaxLength):
+		v.add(path+".min_length", "lengths must be positive, and min_length at most max_length")
+	case len(q.Options) > 0 && !hasOptions:
+		v.add(path+".options", "only choice and multi questions have options")
+	case q.OptionsFrom != "" && (q.OptionsFrom != OptionsFromContacts || q.Type != TypeMulti):
+		v.add(path+".options_from", "only a multi question can take its options from \"contacts\"")
+	case hasOptions && q.OptionsFrom == "" && len(q.Options) == 0:
+		v.add(path+".options", "a %s question needs options", q.Type)
+	}
+	if q.Pattern != "" {
+		if _, err := regexp.Compile(q.Pattern); err != nil {
+			v.add(path+".pattern", "is not a valid regular expression: %v", err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range q.Options {
+		opath := fmt.Sprintf("%s.options[%d]", path, i)
+		if o.Value == "" {
+			v.add(opath+".value", "is missing")
+		} else if seen[o.Value] {
+			v.add(opath+".value", "duplicate option value %q", o.Value)
+		}
+		seen[o.Value] = true
+		v.text(opath+".label", o.Label, true)
+	}
+}
+
+// cond checks a condition that may read only questions before position
+// limit (in questionnaire order).
+func (v *validator) cond(path string, c *Cond, limit int) {
+	forms := 0
+	if c.Not != nil {
+		forms++
+	}
+	if c.All != nil {
+		forms++
+	}
+	if c.Any != nil {
+		forms++
+	}
+	if c.Q != "" || c.Equals != nil || c.In != nil {
+		forms++
+	}
+	if forms != 1 {
+		v.add(path, "a condition needs exactly one of q with equals or in, not, all, any")
+		return
+	}
+	switch {
+	case c.Not != nil:
+		v.cond(path+".not", c.Not, limit)
+		return
+	case c.All != nil || c.Any != nil:
+		list, name := c.All, "all"
+		if c.Any != nil {
+			list, name = c.Any, "any"
+		}
+		if len(list) == 0 {
+			v.add(path+"."+name, "needs at least one condition")
+		}
+		for i := range list {
+			v.cond(fmt.Sprintf("%s.%s[%d]", path, name, i), &list[i], limit)
+		}
+		return
+	}
+	if (c.Equals == nil) == (c.In == nil) {
+		v.add(path, "q needs exactly one of equals or in")
+		return
+	}
+	pos, ok := v.order[c.Q]
+	q, _ := v.s.Question(c.Q)
+	switch {
+	case !ok:
+		v.add(path+".q", "unknown question %q", c.Q)
+		return
+	case pos >= limit:
+		v.add(path+".q", "refers to %q, which is not asked before this point", c.Q)
+		return
+	}
+	values := c.In
+	if c.Equals != nil {
+		values = []any{c.Equals}
+	}
+	for _, val := range values {
+		if msg := valueFits(q, val); msg != "" {
+			v.add(path, "%s", msg)
+		}
+	}
+}
+
+// valueFits explains why a condition value can never match q's answers, or
+// returns "".
+func valueFits(q *Question, val any) string {
+	switch q.Type {
+	case TypeYesNo:
+		if _, ok := val.(bool); !ok {
+			return fmt.Sprintf("%q is a yes/no question: compare it with true or false", q.ID)
+		}
+	case TypeNumber:
+		if _, ok := val.(float64); !ok {
+			return fmt.Sprintf("%q is a number question: compare it with a number", q.ID)
+		}
+	case TypeChoice, TypeMulti:
+		s, ok := val.(string)
+		if !ok {
+			return fmt.Sprintf("%q takes option values: compare it with a string", q.ID)
+		}
+		if q.OptionsFrom == "" {
+			if _, ok := q.Option(s); !ok {
+				return fmt.Sprintf("%q has no option %q", q.ID, s)
+			}
+		}
+	case TypeNote:
+		return fmt.Sprintf("%q is a note and has no answer", q.ID)
+	default:
+		if _, ok := val.(string); !ok {
+			return fmt.Sprintf("%q is a text question: compare it with a string", q.ID)
+		}
+	}
+	return ""
+}

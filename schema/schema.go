@@ -128,9 +128,9 @@ type Question struct {
 	MaxLength   int      `json:"max_length,omitempty"`
 	Pattern     string   `json:"pattern,omitempty"`
 	When        *Cond    `json:"when,omitempty"`
-	// Need marks a question whose "yes" (or any answer) is a need to list
-	// in the summary read back at the end.
-	Need bool `json:"need,omitempty"`
+	// Need names the need that a "yes" (or, for other types, any answer)
+	// reveals, for the summary read back at the end.
+	Need Text `json:"need,omitempty"`
 	// HTCDS is the field's name in the IOM/UN Human Trafficking Case Data
 	// Standard, used in exports so partners can line data up.
 	HTCDS string `json:"htcds,omitempty"`

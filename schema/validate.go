@@ -199,13 +199,14 @@ func (v *validator) question(path string, q *Question, pos int) {
 	}
 	v.text(path+".label", q.Label, true)
 	v.text(path+".help", q.Help, false)
+	v.text(path+".need", q.Need, false)
 	if q.When != nil {
 		v.cond(path+".when", q.When, pos)
 	}
 	isText := q.Type == TypeText || q.Type == TypeLongText
 	hasOptions := q.Type == TypeChoice || q.Type == TypeMulti
 	switch {
-	case q.Type == TypeNote && (q.Required || q.Gate || q.Need):
+	case q.Type == TypeNote && (q.Required || q.Gate || q.Need != nil):
 		v.add(path, "a note is not answered, so it cannot be required, a gate or a need")
 	case q.Gate && (q.Type != TypeYesNo || !q.Required):
 		v.add(path+".gate", "only a required yes/no question can be a gate")

@@ -135,8 +135,16 @@ func (e *Engine) Page() *schema.Page {
 func (e *Engine) Progress() (n, total int) {
 	n = len(e.st.History) + 1
 	total = n
+	look := e.lookup(nil)
 	for i := e.st.Page + 1; i < len(e.s.Pages); i++ {
-		if e.pageShown(i) {
+		// Count a page if its condition holds and one of its questions
+		// may be asked once consent is given.
+		if !e.pageCond(i) {
+			continue
+		}
+		if slices.ContainsFunc(e.s.Pages[i].Questions, func(q schema.Question) bool {
+			return q.When == nil || q.When.Eval(look)
+		}) {
 			total++
 		}
 	}

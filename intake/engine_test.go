@@ -3,6 +3,7 @@ package intake
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestConsentStoreDeclined(t *testing.T) {
 
 func TestRequiredConsentQuestions(t *testing.T) {
 	e := newEngine(t, "en")
-	m := maps(adultConsent)
+	m := maps.Clone(adultConsent)
 	delete(m, "consent.share")
 	_, err := e.Submit(vals(m))
 	var ae *AnswerError
@@ -140,7 +141,7 @@ func TestMinorPath(t *testing.T) {
 		}
 	}
 	// The child's own assent is required, and "no" ends the interview.
-	m := maps(adultConsent)
+	m := maps.Clone(adultConsent)
 	m["person.minor"], m["consent.given_by"], m["consent.minor_basis"] = true, "caregiver", "guardian"
 	if _, err := e.Submit(vals(m)); err == nil {
 		t.Fatal("minor without assent accepted")
@@ -160,7 +161,7 @@ func TestMinorPath(t *testing.T) {
 	}
 
 	e = newEngine(t, "en")
-	m = maps(adultConsent)
+	m = maps.Clone(adultConsent)
 	m["person.minor"], m["consent.minor_basis"], m["consent.assent"] = true, "best_interest", true
 	submit(t, e, m)
 	finish(t, e)
@@ -280,7 +281,7 @@ func TestValidation(t *testing.T) {
 	}
 	// Contacts are matched case-insensitively and stored as spelled.
 	e = newEngine(t, "en")
-	m := maps(adultConsent)
+	m := maps.Clone(adultConsent)
 	m["consent.share"] = []any{"Nobody We Know"}
 	_, err := e.Submit(vals(m))
 	var ae *AnswerError
@@ -452,10 +453,3 @@ func ids(qs []*schema.Question) []string {
 	return out
 }
 
-func maps(m map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}

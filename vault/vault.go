@@ -50,9 +50,10 @@ var (
 	bucketContacts  = []byte("contacts")
 	bucketExports   = []byte("exports")
 	bucketAudit     = []byte("audit")
+	bucketSchemas   = []byte("schemas")
 
 	allBuckets = [][]byte{bucketMeta, bucketSlots, bucketSlotNames, bucketRecords,
-		bucketSummaries, bucketContacts, bucketExports, bucketAudit}
+		bucketSummaries, bucketContacts, bucketExports, bucketAudit, bucketSchemas}
 
 	keyFormat    = []byte("format")
 	keySettings  = []byte("settings")

@@ -423,3 +423,23 @@ func rawRecord(t *testing.T, v *Vault, id string) []byte {
 	}
 	return out
 }
+
+func TestSchemas(t *testing.T) {
+	v := newTestVault(t)
+	if err := v.PutSchema("h1", []byte(`{"id":"a"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.PutSchema("h1", []byte(`{"id":"a"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rawBucket(t, v, bucketSchemas)); n != 1 {
+		t.Errorf("the same questionnaire was stored %d times", n)
+	}
+	got, err := v.Schema("h1")
+	if err != nil || string(got) != `{"id":"a"}` {
+		t.Errorf("Schema = %s, %v", got, err)
+	}
+	if _, err := v.Schema("h2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown hash: %v", err)
+	}
+}

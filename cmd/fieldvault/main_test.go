@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,13 +33,16 @@ func TestScript(t *testing.T) {
 			env.Setenv("HOME", filepath.Join(env.WorkDir, "home"))
 			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "data"))
 			env.Setenv("NO_COLOR", "1")
-			return nil
+			testdata, err := filepath.Abs("../../testdata")
+			env.Setenv("TESTDATA", testdata)
+			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"perm":   cmdPerm,
 			"lock":   cmdLock,
 			"unlock": cmdUnlock,
+			"setenv": cmdSetenvStdout,
 		},
 	})
 }
@@ -108,3 +112,17 @@ func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
 // held maps a running script to the vault it holds locked; scripts run in
 // parallel.
 var held sync.Map
+
+// setenv NAME sets NAME to the first line of the last command's stdout, so a
+// script can use a record ID it was just given.
+func cmdSetenvStdout(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: setenv NAME")
+	}
+	out := ts.ReadFile("stdout")
+	line, _, _ := strings.Cut(out, "\n")
+	if line == "" {
+		ts.Fatalf("setenv: the last command printed nothing")
+	}
+	ts.Setenv(args[0], line)
+}

@@ -57,7 +57,10 @@ func (a *app) report(err error) int {
 	var ue *usageError
 	var he *hintError
 	var ce *vault.ChainError
+	var cancel *cancelError
 	switch {
+	case errors.As(err, &cancel):
+		code = exitCancelled
 	case errors.Is(err, errCancelled):
 		code, msg = exitCancelled, "cancelled; nothing was changed"
 	case errors.As(err, &ue):

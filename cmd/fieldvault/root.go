@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +46,7 @@ type app struct {
 	*streams
 	vaultFlag      string
 	passphraseFile string
+	accessibleFlag bool
 }
 
 const helpExitCodes = `Exit codes:
@@ -64,6 +66,7 @@ Environment:
   FIELDVAULT_NEW_PASSPHRASE_FILE, FIELDVAULT_NEW_PASSPHRASE
                                a new passphrase, for init and passphrase add/change
   FIELDVAULT_KDF_WORK_FACTOR   scrypt work factor for new passphrases (10 to 22, default 18)
+  FIELDVAULT_ACCESSIBLE=1      plain line-by-line prompts (as --accessible; also TERM=dumb)
 `
 
 // run executes the command line and returns the process exit code.
@@ -103,11 +106,15 @@ bundles carry records to partner organizations on a USB stick.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.vaultFlag, "vault", "", "vault `file` (default: your data folder, or $FIELDVAULT_VAULT)")
 	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "read the passphrase from the first line of `file`")
+	pf.BoolVar(&a.accessibleFlag, "accessible", false, "plain line-by-line prompts, for screen readers (or FIELDVAULT_ACCESSIBLE=1)")
 
 	root.AddCommand(
 		newInitCmd(a),
 		newListCmd(a),
 		newShowCmd(a),
+		newIntakeCmd(a),
+		newResumeCmd(a),
+		newSchemaCmd(a),
 		newPassphraseCmd(a),
 		newAuditCmd(a),
 		newVersionCmd(a),
@@ -181,6 +188,13 @@ func versionString() string {
 		goVersion = info.GoVersion
 	}
 	return fmt.Sprintf("%s (%s)", v, goVersion)
+}
+
+// printJSON writes v as indented JSON on standard output.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // vaultPath is --vault, then $FIELDVAULT_VAULT, then the OS default.

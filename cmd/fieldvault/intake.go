@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/intake"
+	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+type intakeOptions struct {
+	schema  string
+	lang    string
+	answers string
+}
+
+func newIntakeCmd(a *app) *cobra.Command {
+	var opts intakeOptions
+	cmd := &cobra.Command{
+		Use:   "intake",
+		Short: "Interview a survivor, with their consent, about what they need now",
+		Long: `Interview a survivor about their immediate needs, consent first.
+
+In a terminal the questionnaire is asked one page at a time, and an
+encrypted draft is saved after every page: if the interview is interrupted,
+'fieldvault resume ID' continues it. --accessible (or FIELDVAULT_ACCESSIBLE=1,
+or TERM=dumb) asks line by line instead, for screen readers and basic
+terminals.
+
+--answers FILE enters intakes from a file (- for standard input): one JSON
+object, or JSON Lines with one intake per line, for example
+
+  {"schema": "rescue-needs", "lang": "en", "answers": {
+     "consent.interview": true, "consent.given_by": "self", "person.minor": false,
+     "consent.store": true, "consent.share": [], "consent.referral": ["shelter"],
+     "consent.followup": false, "person.name": "Ayu", "shelter.needed_tonight": true}}
+
+A question left out is skipped ("prefer not to answer") unless it is
+required. If any intake is wrong, every error is listed and nothing is
+stored. The new record IDs are printed, one per line.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runIntake(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.schema, "schema", "", "questionnaire `ID or FILE` (default rescue-needs)")
+	cmd.Flags().StringVar(&opts.lang, "lang", "", "questionnaire language: en or id (default en)")
+	cmd.Flags().StringVar(&opts.answers, "answers", "", "enter intakes from `FILE` (- for standard input) instead of asking")
+	return cmd
+}
+
+// loadSchema resolves --schema, turning its errors into plain sentences.
+func loadSchema(idOrFile string) (*schema.Schema, error) {
+	s, err := schema.Resolve(idOrFile)
+	var ve *schema.ValidationError
+	switch {
+	case errors.Is(err, schema.ErrUnknown):
+		return nil, withHint(usageErr("there is no questionnaire %q", idOrFile), "run 'fieldvault schema list' to see the questionnaires, or give a questionnaire file")
+	case errors.As(err, &ve):
+		return nil, withHint(fmt.Errorf("%s: %w", idOrFile, err), fmt.Sprintf("run 'fieldvault schema validate %s' to see every problem", idOrFile))
+	case err != nil:
+		return nil, fmt.Errorf("read questionnaire: %w", err)
+	}
+	return s, nil
+}
+
+func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
+	s, err := loadSchema(opts.schema)
+	if err != nil {
+		return err
+	}
+	if opts.lang != "" && !s.HasLanguage(opts.lang) {
+		return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, opts.lang, strings.Join(s.Languages, ", "))
+	}
+	if opts.answers != "" {
+		return a.runBulkIntake(s, opts)
+	}
+	if !a.inTTY && !a.accessible() {
+		return withHint(usageErr("an interview needs a terminal"),
+			"use --answers FILE to enter answers from a file, or --accessible for plain line-by-line prompts")
+	}
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	lang := opts.lang
+	if lang == "" {
+		lang = a.defaultLang(v, s)
+	}
+	sess, err := intake.Start(v, s, lang)
+	if err != nil {
+		return err
+	}
+	return a.interview(ctx, sess)
+}
+
+// defaultLang is the vault's language if the questionnaire has it, else the
+// questionnaire's first.
+func (a *app) defaultLang(v *vault.Vault, s *schema.Schema) string {
+	if info, err := v.Info(); err == nil && s.HasLanguage(info.Lang) {
+		return info.Lang
+	}
+	if s.HasLanguage("en") {
+		return "en"
+	}
+	return s.Languages[0]
+}
+
+// interview runs a session with the runner this terminal calls for, and
+// says where the record is.
+func (a *app) interview(ctx context.Context, sess *intake.Session) error {
+	var err error
+	if a.accessible() {
+		p := &intake.Plain{In: a.in, Out: a.out, Save: sess.Save}
+		err = p.Run(ctx, sess.Engine)
+	} else {
+		err = a.runForm(ctx, sess)
+	}
+	if err != nil {
+		return a.interrupted(sess, err)
+	}
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	e := sess.Engine
+	switch {
+	case e.Declined() || !e.Consented():
+		fmt.Fprintf(a.err, "Recorded that consent was not given: %s\n", sess.ID)
+	default:
+		fmt.Fprintf(a.err, "Saved record %s (triage: %s)\n", sess.ID, e.Triage().Level)
+	}
+	fmt.Fprintln(a.out, sess.ID)
+	return nil
+}
+
+// interrupted explains what was kept when an interview did not finish.
+func (a *app) interrupted(sess *intake.Session, err error) error {
+	cancelled := errors.Is(err, context.Canceled) || errors.Is(err, errCancelled)
+	if !cancelled && !errors.Is(err, intake.ErrInputEnded) {
+		return err
+	}
+	if sess.ID == "" {
+		if cancelled {
+			return errCancelled
+		}
+		return withHint(errors.New("the input ended before consent was given; nothing was stored"),
+			"give an answer to every consent question, or use --answers for a file")
+	}
+	what := "interrupted"
+	if !cancelled {
+		what = "the input ended"
+	}
+	msg := fmt.Errorf("%s; the pages answered so far are saved as draft %s", what, sess.ID)
+	hint := "continue with 'fieldvault resume " + sess.ID + "'"
+	if cancelled {
+		return &cancelError{withHint(msg, hint)}
+	}
+	return withHint(msg, hint)
+}
+
+// cancelError is an interrupted interview: exit 130, with its own message.
+type cancelError struct{ error }
+
+func (e *cancelError) Unwrap() error { return e.error }
+
+func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
+	var r io.Reader
+	name := opts.answers
+	if name == "-" {
+		r, name = a.in, "standard input"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("cannot read the answers file: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	v, err := a.openVault(vault.Options{})
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	lang := opts.lang
+	if lang == "" {
+		lang = a.defaultLang(v, s)
+	}
+	ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: lang})
+	var be *intake.BulkError
+	var le *intake.LineError
+	switch {
+	case errors.As(err, &be):
+		const most = 20
+		for i, e := range be.Errors {
+			if i == most {
+				fmt.Fprintf(a.err, "fieldvault: ... and %d more\n", len(be.Errors)-most)
+				break
+			}
+			fmt.Fprintf(a.err, "fieldvault: %s: %v\n", name, e)
+		}
+		n := len(be.Errors)
+		return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
+			"correct the lines above and run the same command again")
+	case errors.As(err, &le):
+		return withHint(fmt.Errorf("%s, %v; nothing was stored", name, le), "correct the file and run the same command again")
+	case err != nil:
+		return err
+	}
+	for _, id := range ids {
+		fmt.Fprintln(a.out, id)
+	}
+	fmt.Fprintf(a.err, "Stored %d %s.\n", len(ids), plural(len(ids), "intake", "intakes"))
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// accessible reports whether to use plain line-by-line prompts.
+func (a *app) accessible() bool {
+	return a.accessibleFlag || a.getenv("FIELDVAULT_ACCESSIBLE") == "1" || a.getenv("TERM") == "dumb"
+}

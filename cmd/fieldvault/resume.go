@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/intake"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+func newResumeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "resume ID",
+		Short: "Continue an interrupted interview from its draft",
+		Long: `Continue an interview that was interrupted, from the page where it stopped.
+'fieldvault list --status draft' shows the drafts.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !a.inTTY && !a.accessible() {
+				return withHint(usageErr("an interview needs a terminal"), "use --accessible for plain line-by-line prompts")
+			}
+			v, err := a.openVault(vault.Options{})
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			id, err := v.ResolveID(args[0])
+			if err != nil {
+				return err
+			}
+			sess, err := intake.Continue(v, id)
+			if err != nil {
+				return err
+			}
+			n, total := sess.Engine.Progress()
+			fmt.Fprintf(a.err, "Continuing draft %s at page %d of %d.\n", id, n, total)
+			return a.interview(cmd.Context(), sess)
+		},
+	}
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/schema"
+)
+
+func newSchemaCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schema",
+		Short: "List, show and validate questionnaires",
+	}
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the built-in questionnaires",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			all, err := schema.Builtin()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				type item struct {
+					ID        string   `json:"id"`
+					Version   string   `json:"version"`
+					Languages []string `json:"languages"`
+					Title     string   `json:"title"`
+					Hash      string   `json:"sha256"`
+				}
+				var items []item
+				for _, s := range all {
+					items = append(items, item{s.ID, s.Version, s.Languages, s.Title.In("en"), s.Hash})
+				}
+				return a.printJSON(items)
+			}
+			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tVERSION\tLANGUAGES\tTITLE")
+			for _, s := range all {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Title.In("en"))
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	var showJSON bool
+	var lang string
+	show := &cobra.Command{
+		Use:   "show ID|FILE",
+		Short: "Show a questionnaire's pages and questions",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			s, err := loadSchema(args[0])
+			if err != nil {
+				return err
+			}
+			if showJSON {
+				_, err := a.out.Write(s.Source)
+				return err
+			}
+			if lang == "" {
+				lang = s.Languages[0]
+			}
+			if !s.HasLanguage(lang) {
+				return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, lang, strings.Join(s.Languages, ", "))
+			}
+			a.printSchema(s, lang)
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print the questionnaire's JSON definition exactly")
+	show.Flags().StringVar(&lang, "lang", "", "language to show: en or id")
+
+	validate := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a questionnaire file and report every problem",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			s, err := schema.Load(args[0])
+			var ve *schema.ValidationError
+			switch {
+			case errors.As(err, &ve):
+				for _, p := range ve.Problems {
+					fmt.Fprintf(a.out, "%s: %s\n", args[0], p)
+				}
+				n := len(ve.Problems)
+				return fmt.Errorf("%s is not a valid questionnaire: %d %s", args[0], n, plural(n, "problem", "problems"))
+			case err != nil:
+				return fmt.Errorf("cannot read the questionnaire: %w", err)
+			}
+			questions := 0
+			for _, p := range s.Pages {
+				questions += len(p.Questions)
+			}
+			fmt.Fprintf(a.out, "%s: valid questionnaire %s version %s: %d pages, %d questions, languages %s\n",
+				args[0], s.ID, s.Version, len(s.Pages), questions, strings.Join(s.Languages, ", "))
+			return nil
+		},
+	}
+	cmd.AddCommand(list, show, validate)
+	return cmd
+}
+
+func (a *app) printSchema(s *schema.Schema, lang string) {
+	fmt.Fprintf(a.out, "%s %s: %s\n", s.ID, s.Version, s.Title.In(lang))
+	fmt.Fprintf(a.out, "sha256 %s\n", s.Hash)
+	for i, p := range s.Pages {
+		fmt.Fprintf(a.out, "\n%d. %s\n", i+1, p.Title.In(lang))
+		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+		for _, q := range p.Questions {
+			var marks []string
+			if q.Required {
+				marks = append(marks, "required")
+			}
+			if q.Gate {
+				marks = append(marks, "consent gate")
+			}
+			if q.When != nil {
+				marks = append(marks, "conditional")
+			}
+			if q.Sensitive {
+				marks = append(marks, "sensitive")
+			}
+			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", q.ID, q.Type, strings.Join(marks, ", "), q.Label.In(lang))
+		}
+		tw.Flush()
+	}
+}

@@ -1,0 +1,240 @@
+package intake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// MaxAnswersFile bounds what an answers file may hold: about 400,000 intakes.
+const MaxAnswersFile = 256 << 20
+
+// AnswerSet is one intake in an answers file: a JSON object, alone or one
+// per line (JSON Lines).
+//
+//	{"schema": "rescue-needs", "lang": "en", "answers": {"consent.interview": true, ...}}
+type AnswerSet struct {
+	Schema  string         `json:"schema,omitempty"`
+	Lang    string         `json:"lang,omitempty"`
+	Answers map[string]any `json:"answers"`
+}
+
+// LineError is what is wrong with one intake of an answers file.
+type LineError struct {
+	Line int // where the intake starts, from 1
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ReadAnswers decodes an answers file: one JSON object (it may span lines)
+// or JSON Lines. It calls fn with each intake and the line it starts on, and
+// stops at the first error that makes the rest of the file unreadable.
+func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet) error) error {
+	data, err := io.ReadAll(io.LimitReader(r, MaxAnswersFile+1))
+	if err != nil {
+		return fmt.Errorf("read answers: %w", err)
+	}
+	if len(data) > MaxAnswersFile {
+		return fmt.Errorf("the answers file is larger than %d MiB; split it", MaxAnswersFile>>20)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	line, counted := 1, 0
+	n := 0
+	for {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if err == io.EOF {
+			break
+		}
+		end := int(dec.InputOffset())
+		if err != nil {
+			var syn *json.SyntaxError
+			if errors.As(err, &syn) {
+				end = int(syn.Offset) - 1
+			}
+			end = max(0, min(end, len(data)))
+			line += bytes.Count(data[counted:end], []byte("\n"))
+			return &LineError{Line: line, Err: fmt.Errorf("not valid JSON: %v", strings.TrimPrefix(err.Error(), "json: "))}
+		}
+		start := end - len(raw)
+		line += bytes.Count(data[counted:start], []byte("\n"))
+		counted = start
+		n++
+		var set AnswerSet
+		strict := json.NewDecoder(bytes.NewReader(raw))
+		strict.DisallowUnknownFields()
+		if err := strict.Decode(&set); err != nil {
+			return &LineError{Line: line, Err: fmt.Errorf("an intake is an object with schema, lang and answers: %v", strings.TrimPrefix(err.Error(), "json: "))}
+		}
+		if set.Answers == nil {
+			return &LineError{Line: line, Err: errors.New(`the intake has no "answers"`)}
+		}
+		if err := fn(line, set); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return errors.New("the answers file holds no intake")
+	}
+	return nil
+}
+
+// Apply runs an engine over a set of answers, page by page, as if a person
+// typed them: the same gating, skip logic and validation. A question left
+// out is skipped unless it is required.
+func Apply(e *Engine, answers map[string]any) error {
+	for id := range answers {
+		if _, ok := e.s.Question(id); !ok {
+			return &AnswerError{Question: id, Msg: msgUnknownQuestion}
+		}
+	}
+	left := maps.Clone(answers)
+	for !e.Done() {
+		page := map[string]Answer{}
+		for _, q := range e.Page().Questions {
+			if v, ok := left[q.ID]; ok {
+				page[q.ID] = Answer{Value: v}
+				delete(left, q.ID)
+			}
+		}
+		if _, err := e.Submit(page); err != nil {
+			return err
+		}
+	}
+	// Whatever is left was never asked: the interview ended first.
+	for _, p := range e.s.Pages {
+		for _, q := range p.Questions {
+			if _, ok := left[q.ID]; ok {
+				return &AnswerError{Question: q.ID, Msg: msgNotAsked}
+			}
+		}
+	}
+	return nil
+}
+
+// BulkOptions set up an answers-file intake.
+type BulkOptions struct {
+	Schema *schema.Schema // used where an intake names none
+	Lang   string         // used where an intake names none
+	// Lookup finds a questionnaire named by an intake; nil means built-in
+	// questionnaires only.
+	Lookup func(id string) (*schema.Schema, error)
+}
+
+// BulkError lists every bad intake of an answers file. Nothing is stored
+// when there is one.
+type BulkError struct {
+	Errors []*LineError
+}
+
+func (e *BulkError) Error() string {
+	if len(e.Errors) == 1 {
+		return e.Errors[0].Error()
+	}
+	return fmt.Sprintf("%d intakes have errors; the first: %v", len(e.Errors), e.Errors[0])
+}
+
+// Bulk reads an answers file and stores every intake in it, in one
+// transaction after the one unlock. If any intake is wrong, nothing is
+// stored and the error lists them all, so that a corrected file can simply
+// be run again without creating duplicates. It returns the new record IDs
+// in file order.
+func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
+	contacts, err := contactNames(v)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Lookup == nil {
+		opts.Lookup = schema.Lookup
+	}
+	schemas := map[string]*schema.Schema{}
+	if opts.Schema != nil {
+		schemas[opts.Schema.ID] = opts.Schema
+	}
+	var recs []*vault.Record
+	var bad []*LineError
+	err = ReadAnswers(r, func(line int, set AnswerSet) error {
+		rec, err := bulkOne(set, opts, schemas, Options{Worker: v.Worker(), Contacts: contacts})
+		if err != nil {
+			bad = append(bad, &LineError{Line: line, Err: err})
+			return nil
+		}
+		recs = append(recs, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(bad) > 0 {
+		return nil, &BulkError{Errors: bad}
+	}
+	used := map[string]*schema.Schema{}
+	for _, r := range recs {
+		used[r.Schema.ID] = schemas[r.Schema.ID]
+	}
+	for _, id := range slices.Sorted(maps.Keys(used)) {
+		if err := v.PutSchema(used[id].Hash, used[id].Source); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.PutRecords(recs); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids, nil
+}
+
+func bulkOne(set AnswerSet, opts BulkOptions, schemas map[string]*schema.Schema, eo Options) (*vault.Record, error) {
+	s := opts.Schema
+	if set.Schema != "" {
+		s = schemas[set.Schema]
+		if s == nil {
+			var err error
+			if s, err = opts.Lookup(set.Schema); err != nil {
+				return nil, err
+			}
+			schemas[s.ID] = s
+		}
+	}
+	if s == nil {
+		return nil, errors.New(`the intake names no questionnaire: add "schema", or run with --schema`)
+	}
+	eo.Lang = set.Lang
+	if eo.Lang == "" {
+		eo.Lang = opts.Lang
+	}
+	e, err := New(s, eo)
+	if err != nil {
+		return nil, err
+	}
+	if err := Apply(e, set.Answers); err != nil {
+		return nil, err
+	}
+	return e.Record("")
+}
+
+// contactNames lists the vault's contacts, which consent.share may name.
+func contactNames(v *vault.Vault) ([]string, error) {
+	cs, err := v.Contacts()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return names, nil
+}

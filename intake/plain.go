@@ -1,0 +1,315 @@
+package intake
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/fieldvault/fieldvault/schema"
+)
+
+// ErrInputEnded is returned when standard input ends mid-interview. Pages
+// already completed are saved.
+var ErrInputEnded = errors.New("the input ended before the interview was finished")
+
+// Plain is the accessible runner: numbered, line-by-line prompts on plain
+// input and output, for screen readers, basic terminals and piped input.
+// It reads a line at a time and never redraws the screen.
+type Plain struct {
+	In  io.Reader
+	Out io.Writer
+	// Save is called after every completed page and at the end, so that a
+	// killed process loses at most the page being typed.
+	Save func() error
+
+	lines chan lineOrErr
+}
+
+type lineOrErr struct {
+	line string
+	err  error
+}
+
+// Run asks every page of e until the interview is done, stopped, or ctx is
+// cancelled (Ctrl+C), and then prints the summary.
+func (p *Plain) Run(ctx context.Context, e *Engine) error {
+	p.start()
+	lang := e.Lang()
+	if e.State().Consent == nil && len(e.State().History) == 0 {
+		p.printf("%s\n\n%s\n\n", text(lang, msgConsentScript), e.Schema().Consent.Script.In(lang))
+	}
+	p.printf("%s\n", text(lang, msgCommands))
+	for !e.Done() {
+		if err := p.page(ctx, e); err != nil {
+			return err
+		}
+		if err := p.save(); err != nil {
+			return err
+		}
+	}
+	p.printf("\n%s", e.Summary())
+	return nil
+}
+
+func (p *Plain) save() error {
+	if p.Save == nil {
+		return nil
+	}
+	return p.Save()
+}
+
+// start reads lines in the background, so that a blocked read does not
+// keep Ctrl+C from being handled.
+func (p *Plain) start() {
+	if p.lines != nil {
+		return
+	}
+	p.lines = make(chan lineOrErr)
+	go func() {
+		r := bufio.NewReader(p.In)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil && line != "" {
+				err = nil
+			}
+			p.lines <- lineOrErr{strings.TrimRight(line, "\r\n"), err}
+			if err != nil {
+				return
+			}
+		}
+	}()
+}
+
+func (p *Plain) readLine(ctx context.Context) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case l := <-p.lines:
+		if l.err == io.EOF {
+			return "", ErrInputEnded
+		}
+		return l.line, l.err
+	}
+}
+
+func (p *Plain) printf(format string, args ...any) { fmt.Fprintf(p.Out, format, args...) }
+
+// errBack and errStop are the commands a person can type at any question.
+var (
+	errBack = errors.New("back")
+	errStop = errors.New("stop")
+)
+
+// page asks the questions of the current page one by one, then submits it.
+func (p *Plain) page(ctx context.Context, e *Engine) error {
+	lang := e.Lang()
+	pg := e.Page()
+	n, total := e.Progress()
+	p.printf("\n"+text(lang, msgPage)+"\n", n, total, pg.Title.In(lang))
+	if pg.Intro != nil {
+		p.printf("%s\n", pg.Intro.In(lang))
+	}
+	answers := map[string]Answer{}
+	num := 0
+	for i := range pg.Questions {
+		q := &pg.Questions[i]
+		if !e.asked(q, answers) {
+			continue
+		}
+		num++
+		if q.Type == schema.TypeNote {
+			p.printf("\n%s\n", q.Label.In(lang))
+			continue
+		}
+		a, err := p.question(ctx, e, q, num)
+		switch {
+		case errors.Is(err, errBack):
+			if !e.Back() {
+				p.printf("%s\n", text(lang, msgFirstPage))
+			}
+			return nil
+		case errors.Is(err, errStop):
+			e.Stop()
+			return nil
+		case err != nil:
+			return err
+		}
+		answers[q.ID] = a
+		if q.Gate && a.Value == false {
+			break // nothing after a refused consent is asked
+		}
+	}
+	alerts, err := e.Submit(answers)
+	if err != nil {
+		// The questions were validated one by one, so this is a bug;
+		// ask the page again rather than lose answers.
+		p.printf(text(lang, msgTryAgain)+"\n", err)
+		return nil
+	}
+	for _, a := range alerts {
+		p.printf("\n!! %s: %s\n", text(lang, msgAlert), a.Text)
+	}
+	return nil
+}
+
+// question asks one question until it gets a valid answer or a command.
+func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num int) (Answer, error) {
+	lang := e.Lang()
+	opts := e.options(q)
+	for {
+		label := q.Label.In(lang)
+		if q.Required {
+			label += " " + text(lang, msgRequiredMark)
+		}
+		p.printf("\n%d. %s\n", num, label)
+		if q.Help != nil {
+			p.printf("   %s\n", q.Help.In(lang))
+		}
+		if q.Type == schema.TypeMulti {
+			p.printf("   0) %s\n", text(lang, msgNone))
+		}
+		for i, o := range opts {
+			p.printf("   %d) %s\n", i+1, o.label)
+		}
+		p.printf("   %s\n> ", howTo(lang, q))
+		line, err := p.readLine(ctx)
+		if err != nil {
+			return Answer{}, err
+		}
+		line = strings.TrimSpace(line)
+		switch strings.ToLower(line) {
+		case "/back", "/kembali":
+			return Answer{}, errBack
+		case "/stop", "/berhenti":
+			p.printf("%s\n> ", text(lang, msgConfirmStop))
+			confirm, err := p.readLine(ctx)
+			if err != nil {
+				return Answer{}, err
+			}
+			if v, ok := parseYesNo(confirm); ok && v {
+				return Answer{}, errStop
+			}
+			continue
+		case "":
+			if !q.Required {
+				return Answer{Skipped: true}, nil
+			}
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(text(lang, msgRequired))+".")
+			continue
+		}
+		v, msg := parseTyped(q, opts, line, lang)
+		if msg == "" {
+			var nerr error
+			if v, nerr = e.normalize(q, v); nerr != nil {
+				var ae *AnswerError
+				if errors.As(nerr, &ae) {
+					msg = ae.Reason(lang)
+				} else {
+					msg = nerr.Error()
+				}
+			}
+		}
+		if msg != "" {
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(msg)+".")
+			continue
+		}
+		return Answer{Value: v}, nil
+	}
+}
+
+// choice is one numbered option as shown.
+type choice struct {
+	value string
+	label string
+}
+
+// options lists a question's choices in the interview's language; for
+// consent.share they are the vault's contacts.
+func (e *Engine) options(q *schema.Question) []choice {
+	var out []choice
+	if q.OptionsFrom == schema.OptionsFromContacts {
+		for _, c := range e.opts.Contacts {
+			out = append(out, choice{c, c})
+		}
+		return out
+	}
+	for _, o := range q.Options {
+		out = append(out, choice{o.Value, o.Label.In(e.opts.Lang)})
+	}
+	return out
+}
+
+func howTo(lang string, q *schema.Question) string {
+	switch q.Type {
+	case schema.TypeYesNo:
+		return text(lang, msgHowYesNo)
+	case schema.TypeChoice:
+		return text(lang, msgHowChoice)
+	case schema.TypeMulti:
+		return text(lang, msgHowMulti)
+	case schema.TypeNumber:
+		return text(lang, msgHowNumber)
+	case schema.TypeDate:
+		return text(lang, msgHowDate)
+	}
+	return text(lang, msgHowText)
+}
+
+// parseTyped turns a typed line into an answer value, or says why it can't.
+func parseTyped(q *schema.Question, opts []choice, line, lang string) (any, string) {
+	switch q.Type {
+	case schema.TypeYesNo:
+		if v, ok := parseYesNo(line); ok {
+			return v, ""
+		}
+		return nil, text(lang, msgWantYesNo)
+	case schema.TypeNumber:
+		f, err := strconv.ParseFloat(strings.Replace(line, ",", ".", 1), 64)
+		if err != nil {
+			return nil, text(lang, msgWantNumber)
+		}
+		return f, ""
+	case schema.TypeChoice:
+		i, err := strconv.Atoi(line)
+		if err != nil || i < 1 || i > len(opts) {
+			return nil, fmt.Sprintf(text(lang, msgHowChoice)+" (1-%d)", len(opts))
+		}
+		return opts[i-1].value, ""
+	case schema.TypeMulti:
+		fields := strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+		out := []string{}
+		for _, f := range fields {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i > len(opts) {
+				return nil, fmt.Sprintf(text(lang, msgHowMulti)+" (0-%d)", len(opts))
+			}
+			if i > 0 {
+				out = append(out, opts[i-1].value)
+			}
+		}
+		return out, ""
+	}
+	return line, ""
+}
+
+// parseYesNo accepts yes and no in English and Bahasa Indonesia.
+func parseYesNo(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "y", "yes", "ya", "iya":
+		return true, true
+	case "n", "no", "t", "tidak", "tdk", "nggak", "gak":
+		return false, true
+	}
+	return false, false
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,81 @@
+package intake
+
+import (
+	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// Session keeps an interview in the vault: an encrypted draft after every
+// completed page, the finished record at the end. Before consent is given
+// it stores nothing; a refusal stores the decision alone.
+type Session struct {
+	Vault  *vault.Vault
+	Engine *Engine
+	// ID is the record's ID once something was stored, or the draft's ID
+	// when resuming.
+	ID string
+
+	schemaSaved bool
+}
+
+// Start opens a new interview with s in the vault.
+func Start(v *vault.Vault, s *schema.Schema, lang string) (*Session, error) {
+	contacts, err := contactNames(v)
+	if err != nil {
+		return nil, err
+	}
+	e, err := New(s, Options{Lang: lang, Worker: v.Worker(), Contacts: contacts})
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Vault: v, Engine: e}, nil
+}
+
+// Continue opens a draft again. The questionnaire is the one the draft was
+// started with, kept in the vault, even if fieldvault has a newer one now.
+func Continue(v *vault.Vault, id string) (*Session, error) {
+	r, err := v.GetRecord(id)
+	if err != nil {
+		return nil, err
+	}
+	src, err := v.Schema(r.Schema.Hash)
+	if err != nil {
+		return nil, err
+	}
+	s, err := schema.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := contactNames(v)
+	if err != nil {
+		return nil, err
+	}
+	e, err := Resume(s, r, Options{Worker: v.Worker(), Contacts: contacts})
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Vault: v, Engine: e, ID: r.ID, schemaSaved: true}, nil
+}
+
+// Save stores the interview as it stands. It does nothing before consent.
+func (s *Session) Save() error {
+	e := s.Engine
+	if !e.Consented() && !e.Done() {
+		return nil
+	}
+	if !s.schemaSaved {
+		if err := s.Vault.PutSchema(e.s.Hash, e.s.Source); err != nil {
+			return err
+		}
+		s.schemaSaved = true
+	}
+	rec, err := e.Record(s.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.Vault.PutRecord(rec); err != nil {
+		return err
+	}
+	s.ID = rec.ID
+	return nil
+}

@@ -452,4 +452,3 @@ func ids(qs []*schema.Question) []string {
 	}
 	return out
 }
-

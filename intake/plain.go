@@ -214,7 +214,7 @@ func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num
 			}
 		}
 		if msg != "" {
-			p.printf(text(lang, msgTryAgain)+"\n", capitalize(msg)+".")
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(strings.TrimSuffix(msg, "."))+".")
 			continue
 		}
 		return Answer{Value: v}, nil
@@ -266,7 +266,7 @@ func parseTyped(q *schema.Question, opts []choice, line, lang string) (any, stri
 		if v, ok := parseYesNo(line); ok {
 			return v, ""
 		}
-		return nil, text(lang, msgWantYesNo)
+		return nil, text(lang, msgHowYesNo)
 	case schema.TypeNumber:
 		f, err := strconv.ParseFloat(strings.Replace(line, ",", ".", 1), 64)
 		if err != nil {

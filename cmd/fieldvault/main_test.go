@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,16 +114,28 @@ func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
 // parallel.
 var held sync.Map
 
-// setenv NAME sets NAME to the first line of the last command's stdout, so a
-// script can use a record ID it was just given.
+// setenv [-stderr] NAME [REGEXP] sets NAME from the last command's output:
+// its first line, or the first match of REGEXP (its first group, if any), so
+// a script can use a record ID it was just given.
 func cmdSetenvStdout(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: setenv NAME")
+	stream := "stdout"
+	if len(args) > 0 && args[0] == "-stderr" {
+		stream, args = "stderr", args[1:]
 	}
-	out := ts.ReadFile("stdout")
-	line, _, _ := strings.Cut(out, "\n")
-	if line == "" {
-		ts.Fatalf("setenv: the last command printed nothing")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: setenv [-stderr] NAME [REGEXP]")
 	}
-	ts.Setenv(args[0], line)
+	out := ts.ReadFile(stream)
+	val, _, _ := strings.Cut(out, "\n")
+	if len(args) == 2 {
+		m := regexp.MustCompile(args[1]).FindStringSubmatch(out)
+		if m == nil {
+			ts.Fatalf("setenv: no match for %s in %s", args[1], stream)
+		}
+		val = m[len(m)-1]
+	}
+	if val == "" {
+		ts.Fatalf("setenv: nothing to set %s to", args[0])
+	}
+	ts.Setenv(args[0], val)
 }

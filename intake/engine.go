@@ -85,6 +85,12 @@ func Restore(s *schema.Schema, st State, opts Options) (*Engine, error) {
 	if st.Answers == nil {
 		st.Answers = map[string]any{}
 	}
+	// A draft's answers come back from JSON: lists as []any.
+	for id, v := range st.Answers {
+		if l, ok := v.([]any); ok {
+			st.Answers[id], _ = toStrings(l)
+		}
+	}
 	if st.Page < 0 || st.Page > len(s.Pages) {
 		return nil, errors.New("the draft points to a page the questionnaire does not have")
 	}

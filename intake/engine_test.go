@@ -405,6 +405,14 @@ func TestDraftResume(t *testing.T) {
 	if alerts := submit(t, e2, nil); len(alerts) != 0 {
 		t.Errorf("alert repeated after resume: %v", alerts)
 	}
+	// Lists come back from JSON as []any; conditions and the summary
+	// must still see them.
+	if got, ok := e2.State().Answers["consent.referral"].([]string); !ok || len(got) != 2 {
+		t.Errorf("referrals after resume = %#v", e2.State().Answers["consent.referral"])
+	}
+	if !strings.Contains(e2.Summary(), "Rujukan yang disetujui: Rumah aman, Layanan kesehatan") {
+		t.Errorf("summary after resume:\n%s", e2.Summary())
+	}
 	if !e2.Back() || e2.Page().ID != "priorities" {
 		t.Errorf("back after resume: %v", e2.Page().ID)
 	}

@@ -56,9 +56,12 @@ const (
 	msgFirstPage
 	msgConfirmStop
 	msgNext
-	msgBack
 	msgEnd
-	msgNavigate
+	msgSkipEmpty
+	msgConfirmStopTitle
+	msgKeepGoing
+	msgFormKeys
+	msgHowMultiForm
 )
 
 var messages = map[string]map[msgKey]string{
@@ -112,10 +115,13 @@ var messages = map[string]map[msgKey]string{
 		msgTryAgain:          "%s Try again.",
 		msgFirstPage:         "This is the first page.",
 		msgConfirmStop:       "End the interview now? What was answered on earlier pages is kept. (y/n)",
-		msgNext:              "Next page",
-		msgBack:              "Previous page",
+		msgNext:              "Continue",
 		msgEnd:               "End the interview here",
-		msgNavigate:          "Go on?",
+		msgSkipEmpty:         "Leave it empty to skip.",
+		msgConfirmStopTitle:  "End the interview now? What was answered on earlier pages is kept.",
+		msgKeepGoing:         "No, go on",
+		msgFormKeys:          "ctrl+b previous page • ctrl+x end the interview • ctrl+c save and quit",
+		msgHowMultiForm:      "Press x on each that applies, then Enter; Enter alone for none.",
 	},
 	"id": {
 		msgUnknownQuestion: "kuesioner ini tidak memiliki pertanyaan tersebut",
@@ -167,10 +173,13 @@ var messages = map[string]map[msgKey]string{
 		msgTryAgain:          "%s Coba lagi.",
 		msgFirstPage:         "Ini halaman pertama.",
 		msgConfirmStop:       "Akhiri wawancara sekarang? Jawaban di halaman sebelumnya tetap disimpan. (y/t)",
-		msgNext:              "Halaman berikutnya",
-		msgBack:              "Halaman sebelumnya",
+		msgNext:              "Lanjutkan",
 		msgEnd:               "Akhiri wawancara di sini",
-		msgNavigate:          "Lanjut?",
+		msgSkipEmpty:         "Biarkan kosong untuk melewati.",
+		msgConfirmStopTitle:  "Akhiri wawancara sekarang? Jawaban di halaman sebelumnya tetap disimpan.",
+		msgKeepGoing:         "Tidak, lanjutkan",
+		msgFormKeys:          "ctrl+b halaman sebelumnya • ctrl+x akhiri wawancara • ctrl+c simpan dan keluar",
+		msgHowMultiForm:      "Tekan x pada setiap yang sesuai, lalu Enter; Enter saja jika tidak ada.",
 	},
 }
 

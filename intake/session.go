@@ -16,6 +16,7 @@ type Session struct {
 	ID string
 
 	schemaSaved bool
+	lastSaved   []byte // the record as last stored, to skip saving it twice
 }
 
 // Start opens a new interview with s in the vault.
@@ -73,9 +74,13 @@ func (s *Session) Save() error {
 	if err != nil {
 		return err
 	}
+	same := string(rec.Status) + string(rec.Body)
+	if s.lastSaved != nil && string(s.lastSaved) == same {
+		return nil
+	}
 	if err := s.Vault.PutRecord(rec); err != nil {
 		return err
 	}
-	s.ID = rec.ID
+	s.ID, s.lastSaved = rec.ID, []byte(same)
 	return nil
 }

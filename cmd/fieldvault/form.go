@@ -2,12 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/fieldvault/fieldvault/intake"
 )
 
-// runForm runs the interactive terminal form.
+// runForm runs the interactive terminal form, drawn on standard error so
+// that standard output carries only the summary and the record ID.
 func (a *app) runForm(ctx context.Context, sess *intake.Session) error {
-	return errors.New("the interactive form is not built yet; use --accessible")
+	f := &intake.Form{
+		In:    a.in,
+		UI:    a.err,
+		Out:   a.out,
+		Save:  sess.Save,
+		Plain: a.getenv("NO_COLOR") != "",
+	}
+	return f.Run(ctx, sess.Engine)
 }

@@ -1,0 +1,419 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/fieldvault/fieldvault/schema"
+)
+
+// Form is the interactive runner: each page of the questionnaire is one huh
+// form in a real terminal. huh only renders; the engine decides what is
+// asked, validates, and moves between pages. Questions that an answer on
+// the same page reveals are asked in a follow-up form of that page.
+//
+// Keys beyond huh's own: Ctrl+B returns to the previous page, Ctrl+X ends
+// the interview at the person's wish, Ctrl+C stops and keeps what was
+// completed as a draft.
+type Form struct {
+	In  io.Reader // the terminal
+	UI  io.Writer // where the form is drawn (the terminal)
+	Out io.Writer // where the summary is printed
+	// Save is called after every completed page and at the end.
+	Save func() error
+	// Plain drops colours (NO_COLOR).
+	Plain bool
+}
+
+// action is how one form on screen ended.
+type action int
+
+const (
+	actDone action = iota + 1
+	actBack
+	actStop
+	actCancel
+)
+
+// Run asks every page of e until the interview is done, stopped, or
+// cancelled, and then prints the summary. The whole interview is one
+// Bubble Tea program, so the terminal stays in one mode and no keystroke
+// falls between two screens.
+func (f *Form) Run(ctx context.Context, e *Engine) error {
+	m := &interview{f: f, e: e, lang: e.Lang(), theme: huh.ThemeCharm(), footer: text(e.Lang(), msgFormKeys)}
+	if f.Plain {
+		m.theme = huh.ThemeBase()
+	}
+	if e.State().Consent == nil && len(e.State().History) == 0 {
+		m.note(text(m.lang, msgConsentScript), e.Schema().Consent.Script.In(m.lang), m.startPage)
+	} else {
+		m.startPage()
+	}
+	prog := tea.NewProgram(m, tea.WithInput(f.In), tea.WithOutput(f.UI), tea.WithContext(ctx))
+	if _, err := prog.Run(); err != nil {
+		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil {
+			return context.Canceled
+		}
+		return fmt.Errorf("terminal form: %w", err)
+	}
+	switch {
+	case m.err != nil:
+		return m.err
+	case m.cancelled:
+		return context.Canceled
+	}
+	fmt.Fprintf(f.Out, "\n%s", e.Summary())
+	return nil
+}
+
+// step is one form on screen and what happens when it ends.
+type step struct {
+	form *huh.Form
+	done func(action)
+}
+
+// interview is the Bubble Tea model of a whole interview: a chain of steps
+// (consent script, page rounds, alerts, confirmations) driven by the engine.
+type interview struct {
+	f      *Form
+	e      *Engine
+	lang   string
+	theme  *huh.Theme
+	footer string
+
+	cur       *step // nil when the interview is over
+	err       error
+	cancelled bool
+
+	// The page being asked: tentative answers, which questions were
+	// already shown, and how to read the fields of the current round.
+	answers map[string]Answer
+	asked   map[string]bool
+	readers []func()
+}
+
+func (m *interview) Init() tea.Cmd {
+	if m.cur == nil {
+		return tea.Quit
+	}
+	return m.cur.form.Init()
+}
+
+func (m *interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.cur == nil {
+		return m, tea.Quit
+	}
+	cur := m.cur
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch k.String() {
+		case "ctrl+c":
+			return m.end(cur, actCancel)
+		case "ctrl+b":
+			return m.end(cur, actBack)
+		case "ctrl+x":
+			return m.end(cur, actStop)
+		}
+	}
+	model, cmd := cur.form.Update(msg)
+	cur.form = model.(*huh.Form)
+	if cur.form.State == huh.StateCompleted {
+		return m.end(cur, actDone)
+	}
+	return m, cmd
+}
+
+// end finishes the current step and starts the next one, if any.
+func (m *interview) end(cur *step, act action) (tea.Model, tea.Cmd) {
+	if act == actCancel {
+		m.cancelled, m.cur = true, nil
+		return m, tea.Quit
+	}
+	cur.done(act)
+	if m.cur == nil {
+		return m, tea.Quit
+	}
+	if m.cur == cur {
+		// The step did not change (an unhandled key): keep the form.
+		return m, nil
+	}
+	return m, m.cur.form.Init()
+}
+
+// View shows the current form; when the interview ends it shows nothing,
+// so no answer stays on screen longer than needed.
+func (m *interview) View() string {
+	if m.cur == nil {
+		return ""
+	}
+	return m.cur.form.View() + "\n  " + m.footer + "\n"
+}
+
+// show makes g the form on screen.
+func (m *interview) show(g *huh.Group, done func(action)) {
+	m.cur = &step{form: huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme), done: done}
+}
+
+// note shows a text to read, with a Continue button.
+func (m *interview) note(title, body string, then func()) {
+	n := huh.NewNote().Title(title).Description(body).Next(true).NextLabel(text(m.lang, msgNext))
+	m.show(huh.NewGroup(n), func(act action) {
+		switch act {
+		case actStop:
+			m.confirmStop(func() { m.note(title, body, then) })
+		default:
+			then()
+		}
+	})
+}
+
+// startPage begins the engine's current page, or ends the interview.
+func (m *interview) startPage() {
+	if m.e.Done() {
+		m.cur = nil
+		return
+	}
+	m.answers, m.asked = map[string]Answer{}, map[string]bool{}
+	m.round()
+}
+
+// round shows the questions of the page not yet shown: all of them at
+// first, then those that answers on this page revealed.
+func (m *interview) round() {
+	e, lang := m.e, m.lang
+	p := e.Page()
+	saved := e.State().Answers
+	var fields []huh.Field
+	m.readers = nil
+	for _, q := range e.Visible(m.answers) {
+		if m.asked[q.ID] {
+			continue
+		}
+		m.asked[q.ID] = true
+		field, read := m.f.field(e, q, saved[q.ID], m.answers)
+		fields = append(fields, field)
+		m.readers = append(m.readers, read)
+	}
+	if len(fields) == 0 {
+		m.submitPage()
+		return
+	}
+	n, total := e.Progress()
+	g := huh.NewGroup(fields...).Title(fmt.Sprintf(text(lang, msgPage), n, total, p.Title.In(lang)))
+	if p.Intro != nil {
+		g = g.Description(p.Intro.In(lang))
+	}
+	m.show(g, func(act action) {
+		switch act {
+		case actDone:
+			for _, read := range m.readers {
+				read()
+			}
+			// An answer may hide questions answered earlier on this page
+			// (a refused gate hides everything after it).
+			visible := map[string]bool{}
+			for _, q := range e.Visible(m.answers) {
+				visible[q.ID] = true
+			}
+			for id := range m.answers {
+				if !visible[id] {
+					delete(m.answers, id)
+				}
+			}
+			m.round()
+		case actBack:
+			e.Back()
+			m.startPage()
+		case actStop:
+			m.confirmStop(m.startPage)
+		}
+	})
+}
+
+// submitPage hands the page to the engine, saves the draft, and shows any
+// alert before the next page.
+func (m *interview) submitPage() {
+	alerts, err := m.e.Submit(m.answers)
+	if err != nil {
+		// Each field was validated as it was typed, so this is a bug:
+		// say it and ask the page again rather than lose answers.
+		m.note(fmt.Sprintf(text(m.lang, msgTryAgain), err), "", m.startPage)
+		return
+	}
+	if err := m.f.save(); err != nil {
+		m.err, m.cur = err, nil
+		return
+	}
+	next := m.startPage
+	for i := len(alerts) - 1; i >= 0; i-- {
+		a, then := alerts[i], next
+		next = func() { m.note("!! "+text(m.lang, msgAlert), a.Text, then) }
+	}
+	next()
+}
+
+// confirmStop asks the worker to confirm that the person wants to end the
+// interview; otherwise it goes back to where it was.
+func (m *interview) confirmStop(resume func()) {
+	v := "no"
+	sel := huh.NewSelect[string]().Title(text(m.lang, msgConfirmStopTitle)).
+		Options(huh.NewOption(text(m.lang, msgKeepGoing), "no"), huh.NewOption(text(m.lang, msgEnd), "yes")).Value(&v)
+	m.show(huh.NewGroup(sel), func(act action) {
+		if act == actDone && v == "yes" {
+			m.e.Stop()
+			m.cur = nil
+			return
+		}
+		resume()
+	})
+}
+
+func (f *Form) save() error {
+	if f.Save == nil {
+		return nil
+	}
+	return f.Save()
+}
+
+// skipValue is the select value of "prefer not to answer".
+const skipValue = "\x00skip"
+
+// field builds the huh field for one question. read stores its value in
+// answers once the form is done.
+func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[string]Answer) (huh.Field, func()) {
+	lang := e.Lang()
+	title := q.Label.In(lang)
+	if q.Required {
+		title += " " + text(lang, msgRequiredMark)
+	}
+	desc := q.Help.In(lang)
+	if q.Help == nil {
+		desc = ""
+	}
+	skipOpt := huh.NewOption(text(lang, msgPreferNot), skipValue)
+	switch q.Type {
+	case schema.TypeNote:
+		return huh.NewNote().Title(title).Description(desc), func() {}
+	case schema.TypeYesNo, schema.TypeChoice:
+		var opts []huh.Option[string]
+		if q.Type == schema.TypeYesNo {
+			opts = []huh.Option[string]{huh.NewOption(text(lang, msgYes), "yes"), huh.NewOption(text(lang, msgNo), "no")}
+		} else {
+			for _, c := range e.options(q) {
+				opts = append(opts, huh.NewOption(c.label, c.value))
+			}
+		}
+		if !q.Required {
+			opts = append(opts, skipOpt)
+		}
+		v := skipValue
+		switch s := saved.(type) {
+		case bool:
+			v = map[bool]string{true: "yes", false: "no"}[s]
+		case string:
+			v = s
+		}
+		sel := huh.NewSelect[string]().Title(title).Description(desc).Options(opts...).Value(&v)
+		return sel, func() {
+			switch {
+			case v == skipValue:
+				answers[q.ID] = Answer{Skipped: true}
+			case q.Type == schema.TypeYesNo:
+				answers[q.ID] = Answer{Value: v == "yes"}
+			default:
+				answers[q.ID] = Answer{Value: v}
+			}
+		}
+	case schema.TypeMulti:
+		var opts []huh.Option[string]
+		for _, c := range e.options(q) {
+			opts = append(opts, huh.NewOption(c.label, c.value))
+		}
+		if !q.Required {
+			opts = append(opts, skipOpt)
+		}
+		v, _ := saved.([]string)
+		desc = strings.TrimSpace(desc + " " + text(lang, msgHowMultiForm))
+		if len(opts) == 0 {
+			desc += " (" + text(lang, msgNoContacts) + ")"
+		}
+		ms := huh.NewMultiSelect[string]().Title(title).Description(desc).Options(opts...).Value(&v).
+			Validate(func(vals []string) error {
+				if len(vals) > 1 && contains(vals, skipValue) {
+					return errors.New(text(lang, msgPreferNot) + "?")
+				}
+				return nil
+			})
+		return ms, func() {
+			if contains(v, skipValue) {
+				answers[q.ID] = Answer{Skipped: true}
+				return
+			}
+			answers[q.ID] = Answer{Value: append([]string{}, v...)}
+		}
+	}
+	// Typed answers: text, long text, number and date.
+	var v string
+	switch s := saved.(type) {
+	case string:
+		v = s
+	case float64:
+		v = strconv.FormatFloat(s, 'f', -1, 64)
+	}
+	if desc == "" || q.Type == schema.TypeNumber || q.Type == schema.TypeDate {
+		desc = strings.TrimSpace(desc + " " + howTo(lang, q))
+	}
+	if !q.Required {
+		desc += " " + text(lang, msgSkipEmpty)
+	}
+	validate := func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			if q.Required {
+				return errors.New(capitalize(text(lang, msgRequired)))
+			}
+			return nil
+		}
+		val, msg := parseTyped(q, nil, s, lang)
+		if msg == "" {
+			var err error
+			if _, err = e.normalize(q, val); err != nil {
+				var ae *AnswerError
+				if errors.As(err, &ae) {
+					msg = ae.Reason(lang)
+				}
+			}
+		}
+		if msg != "" {
+			return errors.New(capitalize(msg))
+		}
+		return nil
+	}
+	read := func() {
+		if strings.TrimSpace(v) == "" {
+			answers[q.ID] = Answer{Skipped: true}
+			return
+		}
+		val, _ := parseTyped(q, nil, v, lang)
+		answers[q.ID] = Answer{Value: val}
+	}
+	if q.Type == schema.TypeLongText {
+		return huh.NewText().Title(title).Description(desc).Value(&v).Lines(4).Validate(validate), read
+	}
+	return huh.NewInput().Title(title).Description(desc).Value(&v).Validate(validate), read
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+

@@ -416,4 +416,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

@@ -6,7 +6,9 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 BUILD    := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test lint bench cross clean
+FUZZTIME ?= 15s
+
+.PHONY: all build test lint bench fuzz cross clean
 
 all: build
 
@@ -28,6 +30,12 @@ lint:
 ## bench: the speed budgets (see README)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./vault
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./intake
+
+## fuzz: every decoder, FUZZTIME each (the seed corpus runs in `make test`)
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./schema
+	$(GO) test -run '^$$' -fuzz FuzzApplyAnswers -fuzztime $(FUZZTIME) ./intake
 
 ## cross: release builds for the laptops fieldvault runs on
 cross:

@@ -9,73 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf16"
+
+	"github.com/fieldvault/fieldvault/vault/vaulttest"
 )
-
-// canaryForms returns the ways a string could end up on disk if something
-// wrote it unencrypted: as is, in other cases, UTF-16, hex and base64 at
-// every alignment.
-func canaryForms(s string) map[string][]byte {
-	forms := map[string][]byte{
-		"plain": []byte(s),
-		"lower": []byte(strings.ToLower(s)),
-		"upper": []byte(strings.ToUpper(s)),
-		"hex":   []byte(hex.EncodeToString([]byte(s))),
-		"HEX":   []byte(strings.ToUpper(hex.EncodeToString([]byte(s)))),
-	}
-	var u16 []byte
-	for _, r := range utf16.Encode([]rune(s)) {
-		u16 = append(u16, byte(r), byte(r>>8))
-	}
-	forms["utf16"] = u16
-	for pad := range 3 {
-		prefixed := append(bytes.Repeat([]byte{'.'}, pad), s...)
-		for name, enc := range map[string]*base64.Encoding{"b64": base64.StdEncoding, "b64url": base64.URLEncoding} {
-			e := enc.EncodeToString(prefixed)
-			// Skip the characters that depend on the prefix and on what
-			// follows the canary.
-			skip := (pad*4 + 2) / 3
-			forms[name+string(rune('0'+pad))] = []byte(e[skip : len(e)-4])
-		}
-	}
-	return forms
-}
-
-// findCanaries returns a line for every form of every canary found in any
-// file under dir, and how many files it read.
-func findCanaries(t *testing.T, dir string, canaries []string) (hits []string, files int) {
-	t.Helper()
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		files++
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range canaries {
-			for form, b := range canaryForms(c) {
-				if bytes.Contains(raw, b) {
-					hits = append(hits, path+": "+c+" ("+form+")")
-				}
-			}
-		}
-		return nil
-	})
-	return hits, files
-}
-
-func scanForCanaries(t *testing.T, dir string, canaries []string) {
-	t.Helper()
-	hits, files := findCanaries(t, dir, canaries)
-	if files == 0 {
-		t.Fatalf("no files under %s to scan", dir)
-	}
-	for _, h := range hits {
-		t.Error("plaintext at rest: " + h)
-	}
-}
 
 func TestNoPlaintextAtRest(t *testing.T) {
 	canaries := []string{
@@ -136,7 +72,7 @@ func TestNoPlaintextAtRest(t *testing.T) {
 		t.Fatalf("draft not readable: %v", err)
 	}
 	v.Close()
-	scanForCanaries(t, dir, canaries)
+	vaulttest.Check(t, []string{dir}, canaries, nil)
 }
 
 // The scanner itself must find what it looks for, at any offset inside a
@@ -159,7 +95,7 @@ func TestCanaryScannerFinds(t *testing.T) {
 		} {
 			dir := t.TempDir()
 			os.WriteFile(filepath.Join(dir, "f"), []byte("{"+content+"}"), 0o600)
-			if hits, _ := findCanaries(t, dir, []string{c}); len(hits) == 0 {
+			if hits, _, _ := vaulttest.Find([]string{dir}, []string{c}, nil); len(hits) == 0 {
 				t.Errorf("%s at offset %d not detected", name, pad)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/intake"
+	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -59,12 +61,26 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 	if r.Triage != "" {
 		fmt.Fprintf(a.out, "Triage     %s\n", r.Triage)
 	}
-	if len(r.Body) > 0 {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, r.Body, "", "  "); err != nil {
-			return fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
-		}
-		fmt.Fprintf(a.out, "\n%s\n", buf.Bytes())
+	if len(r.Body) == 0 {
+		return nil
 	}
+	body, err := intake.ParseBody(r.Body)
+	if err != nil {
+		return fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
+	}
+	// The record is shown with the questionnaire it was taken with, even if
+	// fieldvault has a newer one now.
+	var s *schema.Schema
+	if src, err := v.Schema(r.Schema.Hash); err == nil {
+		s, _ = schema.Parse(src)
+	}
+	if s == nil {
+		// Without its questionnaire the record is still readable as data.
+		var buf bytes.Buffer
+		json.Indent(&buf, r.Body, "", "  ")
+		fmt.Fprintf(a.out, "\n%s\n", buf.Bytes())
+		return nil
+	}
+	fmt.Fprint(a.out, intake.Render(s, body, r.Lang))
 	return nil
 }

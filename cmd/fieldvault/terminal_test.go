@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fieldvault/fieldvault/vault/vaulttest"
 )
 
 // tmuxTerm drives the real fieldvault binary in a real terminal: tmux runs
@@ -20,10 +21,14 @@ type tmuxTerm struct {
 	name   string
 }
 
-// buildBinary compiles fieldvault once per test run.
+// binDir is where the test binary goes: apart from the folders that are
+// scanned for canaries.
+func binDir(t *testing.T) string { return t.TempDir() }
+
+// buildBinary compiles fieldvault for a test.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "fieldvault")
+	bin := filepath.Join(binDir(t), "fieldvault")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -183,29 +188,6 @@ func TestTerminalIntake(t *testing.T) {
 	if list := run("list", "--status", "draft"); strings.Contains(list, draft) {
 		t.Error("the finished interview is still a draft")
 	}
-	assertNoCanaries(t, []string{dir}, "CanaryWithholdRina", "CanaryOwnWordsSleep", "CanaryNameAyu")
+	vaulttest.Check(t, []string{dir}, []string{"CanaryWithholdRina", "CanaryOwnWordsSleep", "CanaryNameAyu"}, nil)
 }
 
-// assertNoCanaries fails if a canary appears in any file under dirs.
-func assertNoCanaries(t *testing.T, dirs []string, canaries ...string) {
-	t.Helper()
-	files := 0
-	for _, dir := range dirs {
-		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasSuffix(path, "/fieldvault") {
-				return nil
-			}
-			files++
-			data, _ := os.ReadFile(path)
-			for _, c := range canaries {
-				if bytes.Contains(data, []byte(c)) {
-					t.Errorf("%s holds %q in plaintext", path, c)
-				}
-			}
-			return nil
-		})
-	}
-	if files == 0 {
-		t.Error("no files to scan for canaries")
-	}
-}

@@ -1,0 +1,36 @@
+package intake
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzApplyAnswers feeds arbitrary answers files through the decoder and
+// the engine: every input is either stored-shaped or refused with an error,
+// never a panic.
+func FuzzApplyAnswers(f *testing.F) {
+	f.Add(bulkFile(f, 2))
+	f.Add([]byte(`{"answers": {"consent.interview": false}}`))
+	f.Add([]byte(`{"answers": {"consent.interview": true, "consent.given_by": "caregiver", "person.minor": true, "consent.minor_basis": "guardian", "consent.assent": true, "consent.store": true, "consent.share": ["Partner NGO"], "consent.referral": [], "consent.followup": true, "shelter.dependants": true, "shelter.dependants_count": 1e308}}`))
+	f.Add([]byte("{\"answers\": {}}\n{]"))
+	f.Add([]byte(`{"answers": {"consent.interview": true, "consent.given_by": 7, "person.minor": null}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := rescueNeeds(t)
+		ReadAnswers(bytes.NewReader(data), func(line int, set AnswerSet) error {
+			e, err := New(s, Options{Lang: "en", Contacts: []string{"Partner NGO"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Apply(e, set.Answers); err != nil {
+				return nil
+			}
+			if !e.Done() {
+				t.Fatal("Apply returned without finishing the interview")
+			}
+			if _, err := e.Record(""); err != nil {
+				t.Fatalf("a finished interview cannot be recorded: %v", err)
+			}
+			return nil
+		})
+	})
+}

@@ -52,7 +52,7 @@ type app struct {
 const helpExitCodes = `Exit codes:
   0   ok
   1   error
-  2   usage: a wrong flag, argument or input
+  2   usage: a wrong flag, argument or setting
   10  no vault at that path
   11  vault in use by another process
   12  wrong passphrase

@@ -190,4 +190,3 @@ func TestTerminalIntake(t *testing.T) {
 	}
 	vaulttest.Check(t, []string{dir}, []string{"CanaryWithholdRina", "CanaryOwnWordsSleep", "CanaryNameAyu"}, nil)
 }
-

@@ -66,21 +66,3 @@ func matches(answer, want any) bool {
 	}
 	return answer == want
 }
-
-// refs calls fn with every question ID the condition reads.
-func (c *Cond) refs(fn func(id string)) {
-	switch {
-	case c.Not != nil:
-		c.Not.refs(fn)
-	case c.All != nil:
-		for i := range c.All {
-			c.All[i].refs(fn)
-		}
-	case c.Any != nil:
-		for i := range c.Any {
-			c.Any[i].refs(fn)
-		}
-	default:
-		fn(c.Q)
-	}
-}

@@ -124,6 +124,8 @@ type Export struct {
 	Seq     int64           `json:"seq"`
 	Time    time.Time       `json:"time"`
 	Records []RecordVersion `json:"records"`
+	// Withdrawals are the withdrawal notices the bundle carried.
+	Withdrawals []string `json:"withdrawals,omitempty"`
 }
 
 // LogExport records that a bundle was written. It fills in ID and Time.
@@ -134,7 +136,7 @@ func (v *Vault) LogExport(e *Export) error {
 		if err := putSealed(tx, bucketExports, v.keys.meta, recordKey(e.ID), e); err != nil {
 			return err
 		}
-		return v.appendAudit(tx, fmt.Sprintf("bundle %s exported with %d records", e.Bundle, len(e.Records)), "")
+		return v.appendAudit(tx, fmt.Sprintf("bundle %s exported: %d records, %d withdrawal notices", e.Bundle, len(e.Records), len(e.Withdrawals)), "")
 	})
 }
 

@@ -53,7 +53,10 @@ type Record struct {
 	Created time.Time       `json:"created"`
 	Updated time.Time       `json:"updated"`
 	Triage  string          `json:"triage,omitempty"`
-	Body    json.RawMessage `json:"body,omitempty"`
+	// Source is the contact a record was imported from; empty for records
+	// taken on this laptop.
+	Source string          `json:"source,omitempty"`
+	Body   json.RawMessage `json:"body,omitempty"`
 }
 
 // Summary is what lists show of a record: enough to find it, no answers.
@@ -65,6 +68,8 @@ type Summary struct {
 	Created string `json:"c"` // the day only, YYYY-MM-DD
 	Triage  string `json:"t,omitempty"`
 	Schema  string `json:"q,omitempty"`
+	Updated int64  `json:"u,omitempty"` // Unix seconds, for retention
+	Source  string `json:"f,omitempty"` // contact it was imported from
 }
 
 func (r *Record) summary() Summary {
@@ -75,6 +80,8 @@ func (r *Record) summary() Summary {
 		Created: r.Created.UTC().Format(time.DateOnly),
 		Triage:  r.Triage,
 		Schema:  r.Schema.ID,
+		Updated: r.Updated.Unix(),
+		Source:  r.Source,
 	}
 }
 
@@ -124,27 +131,61 @@ func (v *Vault) PutRecords(rs []*Record) error {
 				r.Worker = v.worker
 			}
 		}
-		sealed, err := v.encryptRecords(rs)
-		if err != nil {
+		return v.storeRecords(tx, rs, func(r *Record) string {
+			if r.Version > 1 {
+				return "record updated (" + string(r.Status) + ")"
+			}
+			return "record saved (" + string(r.Status) + ")"
+		})
+	})
+}
+
+// storeRecords encrypts and writes records and their summaries as they are,
+// with an audit entry each, inside the caller's transaction.
+func (v *Vault) storeRecords(tx *bolt.Tx, rs []*Record, action func(*Record) string) error {
+	sealed, err := v.encryptRecords(rs)
+	if err != nil {
+		return err
+	}
+	for i, r := range rs {
+		key := recordKey(r.ID)
+		if err := tx.Bucket(bucketRecords).Put(key, sealed[i]); err != nil {
 			return err
 		}
-		for i, r := range rs {
-			key := recordKey(r.ID)
-			if err := tx.Bucket(bucketRecords).Put(key, sealed[i]); err != nil {
-				return err
-			}
-			if err := putSealed(tx, bucketSummaries, v.keys.summary, key, r.summary()); err != nil {
-				return err
-			}
-			action := "record saved"
-			if r.Version > 1 {
-				action = "record updated"
-			}
-			if err := v.appendAudit(tx, action+" ("+string(r.Status)+")", r.ID); err != nil {
-				return err
-			}
+		if err := putSealed(tx, bucketSummaries, v.keys.summary, key, r.summary()); err != nil {
+			return err
 		}
+		if err := v.appendAudit(tx, action(r), r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetStatus changes records' status without making them new versions, so
+// that marking a record delivered does not send it again. All or none.
+func (v *Vault) SetStatus(ids []string, status Status) error {
+	if !status.Valid() {
+		return fmt.Errorf("unknown status %q", status)
+	}
+	if len(ids) == 0 {
 		return nil
+	}
+	rs := make([]*Record, 0, len(ids))
+	err := v.ReadRecords(ids, func(id string, raw []byte) error {
+		var r Record
+		if err := json.Unmarshal(raw, &r); err != nil || r.ID != id {
+			return fmt.Errorf("record %s: %w", id, ErrCorrupt)
+		}
+		r.Status = status
+		rs = append(rs, &r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return v.update(func(tx *bolt.Tx) error {
+		return v.storeRecords(tx, rs, func(*Record) string { return "record marked " + string(status) })
 	})
 }
 
@@ -173,7 +214,7 @@ func (v *Vault) encryptRecords(rs []*Record) ([][]byte, error) {
 // parallel calls fn(0..n-1) on all cores; small jobs run inline.
 func parallel(n int, fn func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
-	if n < 64 || workers == 1 {
+	if n < 16 || workers == 1 {
 		for i := range n {
 			fn(i)
 		}
@@ -304,21 +345,34 @@ func (v *Vault) Summaries() ([]Summary, error) {
 // DeleteRecord removes a record and its summary. The ciphertext stays in the
 // file's free pages until Compact; callers purging data must compact.
 func (v *Vault) DeleteRecord(id string) error {
-	if _, err := uuid.Parse(id); err != nil {
-		return fmt.Errorf("record %q: %w", id, ErrNotFound)
+	return v.DeleteRecords([]string{id})
+}
+
+// DeleteRecords removes records and their summaries in one transaction:
+// all or none.
+func (v *Vault) DeleteRecords(ids []string) error {
+	for _, id := range ids {
+		if _, err := uuid.Parse(id); err != nil {
+			return fmt.Errorf("record %q: %w", id, ErrNotFound)
+		}
 	}
 	return v.update(func(tx *bolt.Tx) error {
-		key := recordKey(id)
-		if tx.Bucket(bucketRecords).Get(key) == nil {
-			return fmt.Errorf("record %s: %w", id, ErrNotFound)
+		for _, id := range ids {
+			key := recordKey(id)
+			if tx.Bucket(bucketRecords).Get(key) == nil {
+				return fmt.Errorf("record %s: %w", id, ErrNotFound)
+			}
+			if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
+				return err
+			}
+			if err := v.appendAudit(tx, "record deleted", id); err != nil {
+				return err
+			}
 		}
-		if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, "record deleted", id)
+		return nil
 	})
 }
 
@@ -326,5 +380,45 @@ func (v *Vault) DeleteRecord(id string) error {
 func (v *Vault) LogView(id string) error {
 	return v.update(func(tx *bolt.Tx) error {
 		return v.appendAudit(tx, "record viewed", id)
+	})
+}
+
+// ReadRecords decrypts the given records on every core and hands each one's
+// JSON, as stored, to fn in the order given. It is how export reads many
+// records without decrypting any twice or holding them all in memory.
+func (v *Vault) ReadRecords(ids []string, fn func(id string, raw []byte) error) error {
+	const window = 256 // records decrypted ahead of fn
+	return v.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords)
+		raws := make([][]byte, window)
+		errs := make([]error, window)
+		for lo := 0; lo < len(ids); lo += window {
+			hi := min(lo+window, len(ids))
+			parallel(hi-lo, func(i int) {
+				id := ids[lo+i]
+				raws[i], errs[i] = nil, nil
+				if _, err := uuid.Parse(id); err != nil {
+					errs[i] = fmt.Errorf("record %q: %w", id, ErrNotFound)
+					return
+				}
+				key := recordKey(id)
+				blob := b.Get(key)
+				if blob == nil {
+					errs[i] = fmt.Errorf("record %s: %w", id, ErrNotFound)
+					return
+				}
+				raws[i], errs[i] = decryptBlob(v.keys.wrap, adFor(bucketRecords, key), blob)
+			})
+			for i := range hi - lo {
+				if errs[i] != nil {
+					return errs[i]
+				}
+				if err := fn(ids[lo+i], raws[i]); err != nil {
+					return err
+				}
+				clear(raws[i])
+			}
+		}
+		return nil
 	})
 }

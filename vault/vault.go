@@ -51,9 +51,12 @@ var (
 	bucketExports   = []byte("exports")
 	bucketAudit     = []byte("audit")
 	bucketSchemas   = []byte("schemas")
+	bucketImports   = []byte("imports")
+	bucketTombs     = []byte("tombstones")
 
 	allBuckets = [][]byte{bucketMeta, bucketSlots, bucketSlotNames, bucketRecords,
-		bucketSummaries, bucketContacts, bucketExports, bucketAudit, bucketSchemas}
+		bucketSummaries, bucketContacts, bucketExports, bucketAudit, bucketSchemas,
+		bucketImports, bucketTombs}
 
 	keyFormat    = []byte("format")
 	keySettings  = []byte("settings")

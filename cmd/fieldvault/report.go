@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -58,7 +59,10 @@ func (a *app) report(err error) int {
 	var he *hintError
 	var ce *vault.ChainError
 	var cancel *cancelError
+	var rej *sync.RejectError
 	switch {
+	case errors.As(err, &rej):
+		code, msg, hint = exitRejected, "rejected: "+rej.Reason+"; nothing was changed", rej.Hint
 	case errors.As(err, &cancel):
 		code = exitCancelled
 	case errors.Is(err, errCancelled):
@@ -90,6 +94,11 @@ func (a *app) report(err error) int {
 		hint = "keep the file as it is and restore your last backup"
 	case errors.Is(err, vault.ErrNotFound):
 		hint = "run 'fieldvault list' to see what is in the vault"
+		if strings.HasPrefix(msg, "contact ") {
+			hint = "run 'fieldvault contact list' to see the partners"
+		}
+	case errors.Is(err, vault.ErrDuplicate):
+		hint = "run 'fieldvault contact list' to see the partners"
 	}
 	if errors.As(err, &he) {
 		hint = he.hint

@@ -1,0 +1,82 @@
+package sync
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// writeAtomic creates a new file in dir through fill, under a temporary
+// name; once it is synced it is renamed to a fresh FAT-safe name, then read
+// back and compared. A full, removed or read-only disk leaves no file under
+// a final name. It returns the final path.
+func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return "", fmt.Errorf("cannot use %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("%s is not a folder", dir)
+	}
+	tmp, err := os.CreateTemp(dir, ".fv-*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("cannot write to %s: %w", dir, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	if err := fill(io.MultiWriter(tmp, h)); err != nil {
+		return "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", fmt.Errorf("write to %s: %w", dir, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("write to %s: %w", dir, err)
+	}
+	final := filepath.Join(dir, fileName())
+	if _, err := os.Lstat(final); err == nil {
+		return "", errors.New("a file with the new name already exists; try again")
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return "", fmt.Errorf("write to %s: %w", dir, err)
+	}
+	done = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	if err := sameHash(final, h); err != nil {
+		os.Remove(final)
+		return "", err
+	}
+	return final, nil
+}
+
+// sameHash reads a written file back and checks it holds what was written:
+// cheap USB sticks fail silently.
+func sameHash(path string, want hash.Hash) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read back %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("read back %s: %w", path, err)
+	}
+	if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
+		return fmt.Errorf("%s does not read back as written: the disk may be failing", path)
+	}
+	return nil
+}

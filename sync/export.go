@@ -1,0 +1,260 @@
+package sync
+
+import (
+	"archive/tar"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+
+	"github.com/fieldvault/fieldvault/intake"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// ErrNothingToExport means the contact already has everything it may have.
+var ErrNothingToExport = errors.New("nothing new to send")
+
+// OwnCard returns the unlocked vault's contact card.
+func OwnCard(v *vault.Vault) (Card, error) {
+	info, err := v.Info()
+	if err != nil {
+		return Card{}, err
+	}
+	rcpt, err := v.Recipient()
+	if err != nil {
+		return Card{}, err
+	}
+	key, err := v.SigningKey()
+	if err != nil {
+		return Card{}, err
+	}
+	return Card{Name: info.Name, Recipient: rcpt, SigningKey: key}, nil
+}
+
+// ExportOptions tune Export.
+type ExportOptions struct {
+	// All sends every record the contact may have, not only what it has
+	// not been sent yet.
+	All bool
+	// Progress, if set, is told how many records were written so far.
+	Progress func(done, total int)
+}
+
+// ExportResult says what a bundle holds and where it is.
+type ExportResult struct {
+	Path     string
+	Contact  string // the contact's name as stored
+	Manifest *Manifest
+	// NotShared counts records left out because their sharing consent does
+	// not name the contact.
+	NotShared int
+}
+
+// Export writes one bundle for the named contact into dir. Only finished
+// records whose sharing consent names the contact go in — never drafts,
+// consent-declined records, or records received from elsewhere — and,
+// unless opts.All, only versions the contact was not sent yet. Withdrawal
+// notices the contact has not confirmed go in too. The file is written
+// atomically and checked by reading it back; only then is it logged as sent.
+func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*ExportResult, error) {
+	c, err := v.Contact(contactName)
+	if err != nil {
+		return nil, err
+	}
+	recipient, err := age.ParseHybridRecipient(c.Recipient)
+	if err != nil {
+		return nil, fmt.Errorf("contact %s has an unusable recipient: %w", c.Name, err)
+	}
+	own, err := OwnCard(v)
+	if err != nil {
+		return nil, err
+	}
+	sent, seq, err := sentTo(v, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := v.Summaries()
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, s := range sums {
+		if (s.Status == vault.StatusComplete || s.Status == vault.StatusDelivered) && s.Source == "" &&
+			(opts.All || sent[s.ID] < s.Version) {
+			ids = append(ids, s.ID)
+		}
+	}
+	slices.Sort(ids)
+	tombs, err := v.Tombstones()
+	if err != nil {
+		return nil, err
+	}
+	var withdrawals []string
+	for _, t := range tombs {
+		if slices.Contains(t.Pending, c.ID) {
+			withdrawals = append(withdrawals, t.ID)
+		}
+	}
+	if len(ids) == 0 && len(withdrawals) == 0 {
+		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
+	}
+
+	m := &Manifest{
+		Format:      bundleFormat,
+		Bundle:      uuid.NewString(),
+		Sender:      own.String(),
+		Recipient:   c.Recipient,
+		Seq:         seq + 1,
+		Created:     time.Now().UTC(),
+		Records:     []Entry{},
+		Schemas:     []SchemaEntry{},
+		Withdrawals: withdrawals,
+	}
+	res := &ExportResult{Manifest: m, Contact: c.Name}
+	path, err := writeAtomic(dir, func(w io.Writer) error {
+		aw, err := age.Encrypt(w, recipient)
+		if err != nil {
+			return err
+		}
+		tw := tar.NewWriter(aw)
+		schemas := map[string]vault.SchemaRef{}
+		err = v.ReadRecords(ids, func(id string, raw []byte) error {
+			var r vault.Record
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return fmt.Errorf("record %s: %w", id, vault.ErrCorrupt)
+			}
+			if !sharedWith(&r, c.Name) {
+				res.NotShared++
+				return nil
+			}
+			if r.Status == vault.StatusDelivered {
+				// Delivered is this laptop's bookkeeping, not the partner's.
+				r.Status = vault.StatusComplete
+				if raw, err = json.Marshal(r); err != nil {
+					return err
+				}
+			}
+			sum := sha256.Sum256(raw)
+			if err := writeTar(tw, "records/"+id+".json", raw); err != nil {
+				return err
+			}
+			m.Records = append(m.Records, Entry{ID: id, Version: r.Version, SHA256: hex.EncodeToString(sum[:])})
+			if r.Schema.Hash != "" {
+				schemas[r.Schema.Hash] = r.Schema
+			}
+			if opts.Progress != nil {
+				opts.Progress(len(m.Records)+res.NotShared, len(ids))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(m.Records) == 0 && len(withdrawals) == 0 {
+			return fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
+		}
+		for _, hash := range slices.Sorted(maps.Keys(schemas)) {
+			src, err := v.Schema(hash)
+			if err != nil {
+				return err
+			}
+			if err := writeTar(tw, "schemas/"+hash+".json", src); err != nil {
+				return err
+			}
+			ref := schemas[hash]
+			m.Schemas = append(m.Schemas, SchemaEntry{ID: ref.ID, Version: ref.Version, SHA256: hash})
+		}
+		mb, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		sig, err := v.Sign(mb)
+		if err != nil {
+			return err
+		}
+		if err := writeTar(tw, "manifest.json", mb); err != nil {
+			return err
+		}
+		if err := writeTar(tw, "manifest.sig", sig); err != nil {
+			return err
+		}
+		if err := tw.Close(); err != nil {
+			return err
+		}
+		return aw.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Path = path
+	log := &vault.Export{Contact: c.ID, Bundle: m.Bundle, Seq: m.Seq, Withdrawals: withdrawals}
+	for _, e := range m.Records {
+		log.Records = append(log.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
+	}
+	if err := v.LogExport(log); err != nil {
+		// Not marked as sent: the next export sends the same again.
+		os.Remove(path)
+		return nil, err
+	}
+	return res, nil
+}
+
+// sentTo returns the highest version of each record sent to a contact, and
+// the last sequence number used for it.
+func sentTo(v *vault.Vault, contactID string) (map[string]int, int64, error) {
+	log, err := v.Exports()
+	if err != nil {
+		return nil, 0, err
+	}
+	sent := map[string]int{}
+	var seq int64
+	for _, e := range log {
+		if e.Contact != contactID {
+			continue
+		}
+		seq = max(seq, e.Seq)
+		for _, r := range e.Records {
+			sent[r.ID] = max(sent[r.ID], r.Version)
+		}
+	}
+	return sent, seq, nil
+}
+
+// sharedWith reports whether a record's sharing consent names the contact.
+// This is the one place that decides what may leave the laptop.
+func sharedWith(r *vault.Record, contact string) bool {
+	if r.Status != vault.StatusComplete && r.Status != vault.StatusDelivered {
+		return false
+	}
+	b, err := intake.ParseBody(r.Body)
+	if err != nil || b.Consent == nil || b.Consent.Declined != "" {
+		return false
+	}
+	names, _ := b.Answers[intake.QShare].([]any)
+	for _, n := range names {
+		if s, ok := n.(string); ok && strings.EqualFold(strings.TrimSpace(s), contact) {
+			return true
+		}
+	}
+	return false
+}
+
+func writeTar(tw *tar.Writer, name string, data []byte) error {
+	hdr := &tar.Header{Name: name, Mode: 0o600, Size: int64(len(data)), Format: tar.FormatPAX}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	_, err := tw.Write(data)
+	return err
+}
+

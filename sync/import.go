@@ -1,0 +1,516 @@
+package sync
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// ErrRejected is wrapped by every reason a bundle or receipt is refused.
+var ErrRejected = errors.New("rejected")
+
+// RejectError says why a file was refused, and what to do.
+type RejectError struct {
+	Reason string
+	Hint   string
+}
+
+func (e *RejectError) Error() string { return e.Reason }
+func (e *RejectError) Unwrap() error { return ErrRejected }
+
+func reject(hint, format string, args ...any) error {
+	return &RejectError{Reason: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+const hintDamaged = "ask the sender for a new copy; do not use this file"
+
+// maxRecord bounds one record in a bundle.
+const maxRecord = 16 << 20
+
+// Kinds of sealed file.
+const (
+	KindBundle  = "bundle"
+	KindReceipt = "receipt"
+)
+
+// Checked is a bundle or receipt that passed every check.
+type Checked struct {
+	Kind     string
+	Sender   vault.Contact
+	Card     Card
+	Manifest *Manifest // for a bundle
+	Receipt  *Receipt  // for a receipt
+	// Seen is true if this vault already imported it.
+	Seen bool
+	// Gap is how many bundles from this sender seem to be missing before
+	// this one (a lost USB stick).
+	Gap int64
+}
+
+// Verify checks a bundle or receipt completely without changing the vault:
+// it decrypts it with this vault's identity, reads every byte, checks every
+// record's hash against the manifest, the signature, that the sender is a
+// known contact and that the file is addressed to this vault.
+func Verify(v *vault.Vault, path string) (*Checked, error) {
+	id, err := v.Identity()
+	if err != nil {
+		return nil, err
+	}
+	own, err := v.Recipient()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	defer f.Close()
+	ck, err := check(f, id, own, v.Contacts)
+	if err != nil {
+		return nil, err
+	}
+	imports, err := v.Imports()
+	if err != nil {
+		return nil, err
+	}
+	var last int64
+	for _, im := range imports {
+		if ck.Manifest != nil && im.Bundle == ck.Manifest.Bundle || ck.Receipt != nil && im.Bundle == ck.Receipt.Receipt {
+			ck.Seen = true
+		}
+		if im.Kind == KindBundle && im.Contact == ck.Sender.ID {
+			last = max(last, im.Seq)
+		}
+	}
+	if ck.Manifest != nil && !ck.Seen && ck.Manifest.Seq > last+1 {
+		ck.Gap = ck.Manifest.Seq - last - 1
+	}
+	return ck, nil
+}
+
+// check reads a sealed file from r and verifies it. contacts is consulted
+// only after the signature's key is known.
+func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
+	plain, err := age.Decrypt(bufio.NewReaderSize(r, 1<<16), id)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, reject("check that it was exported for this vault: its contact card must be the one 'fieldvault card' shows here",
+				"the file is not addressed to this vault")
+		}
+		return nil, reject(hintDamaged, "the file is damaged or was altered: it is not a readable age file")
+	}
+	hashes := map[string]string{}
+	schemas := map[string]bool{}
+	var manifest, sig, receipt, rsig []byte
+	tr := tar.NewReader(plain)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+		}
+		name := hdr.Name
+		if hdr.Typeflag != tar.TypeReg || hdr.Size < 0 {
+			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
+		}
+		if manifest != nil || receipt != nil {
+			if name != "manifest.sig" && name != "receipt.sig" {
+				return nil, reject(hintDamaged, "the file holds %q after its manifest", name)
+			}
+		}
+		switch {
+		case strings.HasPrefix(name, "records/") && strings.HasSuffix(name, ".json"):
+			rid := strings.TrimSuffix(strings.TrimPrefix(name, "records/"), ".json")
+			if _, err := uuid.Parse(rid); err != nil || hashes[rid] != "" {
+				return nil, reject(hintDamaged, "the file holds a bad or repeated record entry %q", name)
+			}
+			h := sha256.New()
+			if n, err := io.Copy(h, io.LimitReader(tr, maxRecord+1)); err != nil || n > maxRecord {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+			}
+			hashes[rid] = hex.EncodeToString(h.Sum(nil))
+		case strings.HasPrefix(name, "schemas/") && strings.HasSuffix(name, ".json"):
+			want := strings.TrimSuffix(strings.TrimPrefix(name, "schemas/"), ".json")
+			h := sha256.New()
+			if n, err := io.Copy(h, io.LimitReader(tr, maxRecord+1)); err != nil || n > maxRecord {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+			}
+			if hex.EncodeToString(h.Sum(nil)) != want {
+				return nil, reject(hintDamaged, "the questionnaire %s in the file does not match its hash", want)
+			}
+			schemas[want] = true
+		case name == "manifest.json" || name == "receipt.json":
+			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
+			if err != nil || len(b) > maxManifest {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+			}
+			if name == "manifest.json" {
+				manifest = b
+			} else {
+				receipt = b
+			}
+		case name == "manifest.sig" || name == "receipt.sig":
+			b, err := io.ReadAll(io.LimitReader(tr, ed25519.SignatureSize+1))
+			if err != nil {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+			}
+			if name == "manifest.sig" {
+				sig = b
+			} else {
+				rsig = b
+			}
+		default:
+			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
+		}
+	}
+	// Read to the very end: age checks the last chunk, so truncation and
+	// appended bytes are caught here.
+	if _, err := io.Copy(io.Discard, plain); err != nil {
+		return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+	}
+
+	switch {
+	case manifest != nil && receipt == nil:
+		return checkBundle(manifest, sig, hashes, schemas, ownRecipient, contacts)
+	case receipt != nil && manifest == nil && len(hashes) == 0:
+		return checkReceipt(receipt, rsig, ownRecipient, contacts)
+	}
+	return nil, reject(hintDamaged, "the file is neither a fieldvault bundle nor a receipt")
+}
+
+func orTooLarge(err error) error {
+	if err == nil {
+		return errors.New("an entry is larger than any fieldvault writes")
+	}
+	return err
+}
+
+// cleanAgeErr keeps library wording out of the one sentence shown.
+func cleanAgeErr(err error) string {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "unexpected EOF"), strings.Contains(s, "truncated"):
+		return "it is cut short"
+	case strings.Contains(s, "trailing data"):
+		return "bytes were added to its end"
+	case strings.Contains(s, "failed to decrypt"), strings.Contains(s, "authentication"):
+		return "its encrypted content does not authenticate"
+	}
+	return s
+}
+
+// signer finds the contact whose card signed a file, and checks the
+// signature.
+func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, error)) (Card, vault.Contact, error) {
+	card, err := ParseCard(cardLine)
+	if err != nil {
+		return Card{}, vault.Contact{}, reject(hintDamaged, "the sender's card in the file is not valid")
+	}
+	all, err := contacts()
+	if err != nil {
+		return Card{}, vault.Contact{}, err
+	}
+	i := slices.IndexFunc(all, func(c vault.Contact) bool { return bytes.Equal(c.SigningKey, card.SigningKey) })
+	if i < 0 {
+		return Card{}, vault.Contact{}, reject(
+			"if you know this sender, check the fingerprint with them, then add their card with 'fieldvault contact add'",
+			"the sender %q (fingerprint %s) is not one of this vault's contacts", card.Name, card.Fingerprint())
+	}
+	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(card.SigningKey, msg, sig) {
+		return Card{}, vault.Contact{}, reject(hintDamaged, "the signature does not match: the file was altered or not made by %s", all[i].Name)
+	}
+	return card, all[i], nil
+}
+
+func checkBundle(mb, sig []byte, hashes map[string]string, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
+	m, err := ParseManifest(mb)
+	if err != nil {
+		return nil, reject(hintDamaged, "the bundle's manifest is not valid: %v", err)
+	}
+	card, c, err := signer(m.Sender, mb, sig, contacts)
+	if err != nil {
+		return nil, err
+	}
+	if m.Recipient != own {
+		return nil, reject("it was made for another vault; ask the sender to export for this vault's card",
+			"the bundle is signed by %s but addressed to another vault", c.Name)
+	}
+	if len(m.Records) != len(hashes) {
+		return nil, reject(hintDamaged, "the manifest lists %d records but the bundle holds %d", len(m.Records), len(hashes))
+	}
+	for _, e := range m.Records {
+		if hashes[e.ID] != e.SHA256 {
+			return nil, reject(hintDamaged, "record %s does not match the manifest", e.ID)
+		}
+	}
+	for _, s := range m.Schemas {
+		if !schemas[s.SHA256] {
+			return nil, reject(hintDamaged, "the bundle lacks the questionnaire %s %s its manifest lists", s.ID, s.Version)
+		}
+	}
+	return &Checked{Kind: KindBundle, Sender: c, Card: card, Manifest: m}, nil
+}
+
+func checkReceipt(rb, sig []byte, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
+	r, err := ParseReceipt(rb)
+	if err != nil {
+		return nil, reject(hintDamaged, "the receipt is not valid: %v", err)
+	}
+	card, c, err := signer(r.Sender, rb, sig, contacts)
+	if err != nil {
+		return nil, err
+	}
+	if r.Recipient != own {
+		return nil, reject("it was made for another vault", "the receipt is signed by %s but addressed to another vault", c.Name)
+	}
+	return &Checked{Kind: KindReceipt, Sender: c, Card: card, Receipt: r}, nil
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	*Checked
+	Added       int    // records new or newer than what the vault had
+	Deleted     int    // records deleted by withdrawal notices
+	Delivered   int    // records marked delivered by a receipt
+	Confirmed   int    // withdrawals the partner confirmed
+	ReceiptPath string // the receipt written for the sender
+}
+
+// applyBatch bounds how many records one transaction holds, so that memory
+// stays flat however large the bundle is.
+const applyBatch = 2000
+
+// Import verifies a bundle or receipt, then applies it. A bundle's records
+// are added or updated, its withdrawal notices deleted, and a receipt for
+// the sender is written into receiptDir. A receipt marks the records it
+// confirms delivered. Importing the same file twice changes nothing.
+func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
+	ck, err := Verify(v, path)
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{Checked: ck}
+	if ck.Seen {
+		return res, nil
+	}
+	if ck.Kind == KindReceipt {
+		return res, applyReceipt(v, ck, res)
+	}
+	if err := applyBundle(v, path, ck, res); err != nil {
+		return nil, err
+	}
+	if res.Deleted > 0 {
+		if err := v.Compact(); err != nil {
+			return nil, err
+		}
+	}
+	rp, err := writeReceipt(v, ck, receiptDir)
+	if err != nil {
+		return nil, fmt.Errorf("the bundle was imported, but its receipt could not be written: %w", err)
+	}
+	res.ReceiptPath = rp
+	return res, nil
+}
+
+// applyBundle reads the bundle a second time and stores what it checked.
+// Every record is hashed again, in case the file changed in between.
+func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) error {
+	id, err := v.Identity()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	plain, err := age.Decrypt(bufio.NewReaderSize(f, 1<<16), id)
+	if err != nil {
+		return reject(hintDamaged, "the file changed while it was imported")
+	}
+	want := map[string]Entry{}
+	for _, e := range ck.Manifest.Records {
+		want[e.ID] = e
+	}
+	var batch []*vault.Record
+	flush := func() error {
+		n, err := v.ApplyRecords(batch)
+		res.Added += n
+		batch = batch[:0]
+		return err
+	}
+	tr := tar.NewReader(plain)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return reject(hintDamaged, "the file changed while it was imported")
+		}
+		switch {
+		case strings.HasPrefix(hdr.Name, "records/"):
+			raw, err := io.ReadAll(io.LimitReader(tr, maxRecord))
+			sum := sha256.Sum256(raw)
+			var r vault.Record
+			e := want[strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json")]
+			if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 || json.Unmarshal(raw, &r) != nil || r.ID != e.ID || r.Version != e.Version {
+				return reject(hintDamaged, "the file changed while it was imported")
+			}
+			r.Source = ck.Sender.ID
+			batch = append(batch, &r)
+			if len(batch) == applyBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		case strings.HasPrefix(hdr.Name, "schemas/"):
+			src, err := io.ReadAll(io.LimitReader(tr, maxRecord))
+			sum := sha256.Sum256(src)
+			hash := hex.EncodeToString(sum[:])
+			if err != nil || "schemas/"+hash+".json" != hdr.Name {
+				return reject(hintDamaged, "the file changed while it was imported")
+			}
+			if err := v.PutSchema(hash, src); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	m := ck.Manifest
+	entry := &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Deleted: m.Withdrawals}
+	for _, e := range m.Records {
+		entry.Records = append(entry.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
+	}
+	before, err := v.Summaries()
+	if err != nil {
+		return err
+	}
+	// Only records that came from the sender may be deleted by its notice.
+	var deletes []string
+	for _, s := range before {
+		if slices.Contains(m.Withdrawals, s.ID) && s.Source == ck.Sender.ID {
+			deletes = append(deletes, s.ID)
+		}
+	}
+	res.Deleted = len(deletes)
+	return v.LogImport(entry, deletes)
+}
+
+// writeReceipt answers a bundle: every record version it carried and every
+// withdrawal honoured, signed and encrypted to the sender.
+func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
+	own, err := OwnCard(v)
+	if err != nil {
+		return "", err
+	}
+	rcpt, err := age.ParseHybridRecipient(ck.Sender.Recipient)
+	if err != nil {
+		return "", err
+	}
+	m := ck.Manifest
+	r := Receipt{
+		Format:    receiptFormat,
+		Receipt:   uuid.NewString(),
+		Bundle:    m.Bundle,
+		Sender:    own.String(),
+		Recipient: ck.Sender.Recipient,
+		Created:   time.Now().UTC(),
+		Records:   make([]Entry, 0, len(m.Records)),
+		Deleted:   m.Withdrawals,
+	}
+	for _, e := range m.Records {
+		r.Records = append(r.Records, Entry{ID: e.ID, Version: e.Version})
+	}
+	rb, err := json.Marshal(r)
+	if err != nil {
+		return "", err
+	}
+	sig, err := v.Sign(rb)
+	if err != nil {
+		return "", err
+	}
+	return writeAtomic(dir, func(w io.Writer) error {
+		aw, err := age.Encrypt(w, rcpt)
+		if err != nil {
+			return err
+		}
+		tw := tar.NewWriter(aw)
+		if err := writeTar(tw, "receipt.json", rb); err != nil {
+			return err
+		}
+		if err := writeTar(tw, "receipt.sig", sig); err != nil {
+			return err
+		}
+		if err := tw.Close(); err != nil {
+			return err
+		}
+		return aw.Close()
+	})
+}
+
+// applyReceipt marks as delivered the records whose confirmed version is
+// the one this vault holds, and clears confirmed withdrawals.
+func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
+	r := ck.Receipt
+	sums, err := v.Summaries()
+	if err != nil {
+		return err
+	}
+	confirmed := map[string]int{}
+	for _, e := range r.Records {
+		confirmed[e.ID] = e.Version
+	}
+	var delivered []string
+	for _, s := range sums {
+		if ver, ok := confirmed[s.ID]; ok && ver == s.Version && s.Status == vault.StatusComplete {
+			delivered = append(delivered, s.ID)
+		}
+	}
+	if err := v.SetStatus(delivered, vault.StatusDelivered); err != nil {
+		return err
+	}
+	res.Delivered = len(delivered)
+	tombs, err := v.Tombstones()
+	if err != nil {
+		return err
+	}
+	for _, t := range tombs {
+		if slices.Contains(r.Deleted, t.ID) && slices.Contains(t.Pending, ck.Sender.ID) {
+			res.Confirmed++
+		}
+	}
+	if err := v.ConfirmDeletions(ck.Sender.ID, r.Deleted); err != nil {
+		return err
+	}
+	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Records: nil}
+	for _, e := range r.Records {
+		entry.Records = append(entry.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
+	}
+	return v.LogImport(entry, nil)
+}
+
+// ReceiptDir is where a receipt goes by default: beside the bundle.
+func ReceiptDir(bundlePath string) string { return filepath.Dir(bundlePath) }

@@ -1,0 +1,186 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Import is one bundle or receipt this vault applied, so that the same one
+// applied twice changes nothing, and gaps in a sender's sequence show.
+type Import struct {
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`    // "bundle" or "receipt"
+	Bundle  string          `json:"bundle"`  // the bundle's or receipt's own ID
+	Contact string          `json:"contact"` // sender's contact ID
+	Seq     int64           `json:"seq,omitempty"`
+	Time    time.Time       `json:"time"`
+	Records []RecordVersion `json:"records,omitempty"`
+	Deleted []string        `json:"deleted,omitempty"`
+}
+
+// Imports returns the import log, oldest first.
+func (v *Vault) Imports() ([]Import, error) {
+	var out []Import
+	err := v.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketImports).ForEach(func(k, val []byte) error {
+			var e Import
+			if err := openSealed(v.keys.meta, bucketImports, k, val, &e); err != nil {
+				return fmt.Errorf("read import log: %w", err)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, err
+}
+
+// ApplyRecords stores records received from a contact, keeping their IDs and
+// versions: a new record is added, a higher version replaces a lower one,
+// and anything else is left alone. It returns how many were stored.
+func (v *Vault) ApplyRecords(rs []*Record) (int, error) {
+	var apply []*Record
+	err := v.update(func(tx *bolt.Tx) error {
+		apply = apply[:0]
+		for _, r := range rs {
+			if _, err := uuid.Parse(r.ID); err != nil || !r.Status.Valid() || r.Version < 1 {
+				return fmt.Errorf("record %q: %w", r.ID, ErrCorrupt)
+			}
+			var old Summary
+			switch err := v.getSummary(tx, r.ID, &old); {
+			case err == nil && old.Version >= r.Version:
+				continue
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return err
+			}
+			apply = append(apply, r)
+		}
+		return v.storeRecords(tx, apply, func(r *Record) string {
+			return fmt.Sprintf("record received (version %d)", r.Version)
+		})
+	})
+	return len(apply), err
+}
+
+// LogImport records an applied bundle or receipt and deletes the records
+// its withdrawal notices name, in one transaction. It fills in ID and Time.
+func (v *Vault) LogImport(e *Import, deletes []string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		for _, id := range deletes {
+			if _, err := uuid.Parse(id); err != nil {
+				continue
+			}
+			key := recordKey(id)
+			if tx.Bucket(bucketRecords).Get(key) == nil {
+				continue
+			}
+			if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
+				return err
+			}
+			if err := v.appendAudit(tx, "record deleted: consent withdrawn at the source", id); err != nil {
+				return err
+			}
+		}
+		e.ID, e.Time = uuid.NewString(), time.Now().UTC()
+		if err := putSealed(tx, bucketImports, v.keys.meta, recordKey(e.ID), e); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, fmt.Sprintf("%s %s imported: %d records, %d deletions", e.Kind, e.Bundle, len(e.Records), len(e.Deleted)), "")
+	})
+}
+
+// Tombstone remembers a withdrawn record until every contact that received
+// it has confirmed, by receipt, that they deleted it too. It holds the ID
+// and nothing else of the record.
+type Tombstone struct {
+	ID      string    `json:"id"`
+	Pending []string  `json:"pending"` // contact IDs that must still confirm
+	Created time.Time `json:"created"`
+}
+
+// Withdraw deletes a record because consent was withdrawn, leaving a
+// tombstone for the contacts that must be told. The caller compacts the
+// vault afterwards so the ciphertext does not linger.
+func (v *Vault) Withdraw(id string, pending []string) error {
+	if _, err := uuid.Parse(id); err != nil {
+		return fmt.Errorf("record %q: %w", id, ErrNotFound)
+	}
+	return v.update(func(tx *bolt.Tx) error {
+		key := recordKey(id)
+		if tx.Bucket(bucketRecords).Get(key) == nil {
+			return fmt.Errorf("record %s: %w", id, ErrNotFound)
+		}
+		if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			t := Tombstone{ID: id, Pending: pending, Created: time.Now().UTC()}
+			if err := putSealed(tx, bucketTombs, v.keys.meta, key, t); err != nil {
+				return err
+			}
+		}
+		return v.appendAudit(tx, "consent withdrawn: record deleted", id)
+	})
+}
+
+// Tombstones returns the withdrawals not yet confirmed by every contact.
+func (v *Vault) Tombstones() ([]Tombstone, error) {
+	var out []Tombstone
+	err := v.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTombs).ForEach(func(k, val []byte) error {
+			var t Tombstone
+			if err := openSealed(v.keys.meta, bucketTombs, k, val, &t); err != nil {
+				return fmt.Errorf("read withdrawals: %w", err)
+			}
+			out = append(out, t)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, err
+}
+
+// ConfirmDeletions records that a contact deleted the given records; a
+// tombstone goes once nobody is pending.
+func (v *Vault) ConfirmDeletions(contactID string, ids []string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if _, err := uuid.Parse(id); err != nil {
+				continue
+			}
+			key := recordKey(id)
+			var t Tombstone
+			if err := getSealed(tx, bucketTombs, v.keys.meta, key, &t); errors.Is(err, ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			t.Pending = slices.DeleteFunc(t.Pending, func(c string) bool { return c == contactID })
+			var err error
+			if len(t.Pending) == 0 {
+				err = tx.Bucket(bucketTombs).Delete(key)
+			} else {
+				err = putSealed(tx, bucketTombs, v.keys.meta, key, t)
+			}
+			if err != nil {
+				return err
+			}
+			if err := v.appendAudit(tx, "deletion confirmed by a partner", id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

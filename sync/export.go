@@ -257,4 +257,3 @@ func writeTar(tw *tar.Writer, name string, data []byte) error {
 	_, err := tw.Write(data)
 	return err
 }
-

@@ -44,15 +44,15 @@ type SchemaRef struct {
 // Record is one intake, finished or in progress. The vault stores Body as
 // opaque JSON; its meaning belongs to package intake.
 type Record struct {
-	ID      string          `json:"id"`
-	Version int             `json:"version"` // 1 on first save, +1 on every later save
-	Status  Status          `json:"status"`
-	Schema  SchemaRef       `json:"schema"`
-	Lang    string          `json:"lang,omitempty"`
-	Worker  string          `json:"worker,omitempty"`
-	Created time.Time       `json:"created"`
-	Updated time.Time       `json:"updated"`
-	Triage  string          `json:"triage,omitempty"`
+	ID      string    `json:"id"`
+	Version int       `json:"version"` // 1 on first save, +1 on every later save
+	Status  Status    `json:"status"`
+	Schema  SchemaRef `json:"schema"`
+	Lang    string    `json:"lang,omitempty"`
+	Worker  string    `json:"worker,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	Triage  string    `json:"triage,omitempty"`
 	// Source is the contact a record was imported from; empty for records
 	// taken on this laptop.
 	Source string          `json:"source,omitempty"`

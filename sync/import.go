@@ -112,8 +112,10 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
-			return nil, reject("check that it was exported for this vault: its contact card must be the one 'fieldvault card' shows here",
-				"the file is not addressed to this vault")
+			// A damaged recipient stanza looks the same as one for
+			// another vault; say both.
+			return nil, reject("check that it was exported for this vault's card ('fieldvault card'); if it was, ask the sender for a new copy",
+				"the file is not addressed to this vault, or its header was damaged")
 		}
 		return nil, reject(hintDamaged, "the file is damaged or was altered: it is not a readable age file")
 	}
@@ -130,6 +132,9 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 			return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 		}
 		name := hdr.Name
+		if hdr.Typeflag == tar.TypeDir && (name == "records/" || name == "schemas/") {
+			continue // tar adds these when a person repacks a bundle
+		}
 		if hdr.Typeflag != tar.TypeReg || hdr.Size < 0 {
 			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"filippo.io/age"
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
@@ -149,4 +150,38 @@ func (v *Vault) RemovePassphrase(id string) error {
 		return err
 	}
 	return v.Compact()
+}
+
+// ExportIdentity returns the vault's age identity as an age identity file
+// encrypted with passphrase, for emergency access with the stock age CLI
+// (age -d -i FILE bundle.age | tar x). The export is written to the audit
+// log.
+func (v *Vault) ExportIdentity(passphrase []byte, wf int) ([]byte, error) {
+	if err := CheckPassphrase(passphrase); err != nil {
+		return nil, err
+	}
+	wf, err := workFactor(wf)
+	if err != nil {
+		return nil, err
+	}
+	if v.keys == nil {
+		return nil, ErrLocked
+	}
+	r, err := age.NewScryptRecipient(string(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	r.SetWorkFactor(wf)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		return nil, err
+	}
+	id := v.keys.secret.identity
+	fmt.Fprintf(w, "# fieldvault vault identity: opens bundles and receipts sent to this vault\n# public key: %s\n%s\n", id.Recipient(), id)
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	err = v.update(func(tx *bolt.Tx) error { return v.appendAudit(tx, "vault identity exported", "") })
+	return buf.Bytes(), err
 }

@@ -2,13 +2,14 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -36,7 +37,16 @@ func TestScript(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			testdata, err := filepath.Abs("../../testdata")
 			env.Setenv("TESTDATA", testdata)
-			return err
+			if err != nil {
+				return err
+			}
+			// The stock age CLI, for the emergency-access test.
+			ageDir, err := stockAge()
+			if err != nil {
+				return err
+			}
+			env.Setenv("PATH", ageDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
@@ -44,6 +54,7 @@ func TestScript(t *testing.T) {
 			"lock":   cmdLock,
 			"unlock": cmdUnlock,
 			"setenv": cmdSetenvStdout,
+			"corrupt": cmdCorrupt,
 		},
 	})
 }
@@ -112,7 +123,7 @@ func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
 
 // held maps a running script to the vault it holds locked; scripts run in
 // parallel.
-var held sync.Map
+var held gosync.Map
 
 // setenv [-stderr] NAME [REGEXP] sets NAME from the last command's output:
 // its first line, or the first match of REGEXP (its first group, if any), so
@@ -138,4 +149,51 @@ func cmdSetenvStdout(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("setenv: nothing to set %s to", args[0])
 	}
 	ts.Setenv(args[0], val)
+}
+
+// stockAge builds the age CLI from the age module this project uses, once.
+var stockAge = gosync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "fieldvault-age-")
+	if err != nil {
+		return "", err
+	}
+	mod, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "filippo.io/age").Output()
+	if err != nil {
+		return "", fmt.Errorf("find the age module: %w", err)
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "age"), "./cmd/age")
+	cmd.Dir = strings.TrimSpace(string(mod))
+	// age's go.mod names a newer toolchain than it needs.
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build the age CLI: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// corrupt MODE FILE damages a file the way a bad USB stick or an attacker
+// would: flip-header, flip-middle and flip-last flip one byte, truncate cuts
+// the last 100 bytes, append adds bytes.
+func cmdCorrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: corrupt flip-header|flip-middle|flip-last|truncate|append FILE")
+	}
+	path := ts.MkAbs(args[1])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	switch args[0] {
+	case "flip-header":
+		data[40] ^= 0x01
+	case "flip-middle":
+		data[len(data)/2] ^= 0x01
+	case "flip-last":
+		data[len(data)-3] ^= 0x01
+	case "truncate":
+		data = data[:len(data)-100]
+	case "append":
+		data = append(data, "extra bytes"...)
+	default:
+		ts.Fatalf("corrupt: unknown mode %q", args[0])
+	}
+	ts.Check(os.WriteFile(path, data, 0o600))
 }

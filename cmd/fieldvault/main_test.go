@@ -49,11 +49,11 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":  cmdExits,
-			"perm":   cmdPerm,
-			"lock":   cmdLock,
-			"unlock": cmdUnlock,
-			"setenv": cmdSetenvStdout,
+			"exits":   cmdExits,
+			"perm":    cmdPerm,
+			"lock":    cmdLock,
+			"unlock":  cmdUnlock,
+			"setenv":  cmdSetenvStdout,
 			"corrupt": cmdCorrupt,
 		},
 	})

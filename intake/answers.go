@@ -124,7 +124,7 @@ func Apply(e *Engine, answers map[string]any) error {
 
 // BulkOptions set up an answers-file intake.
 type BulkOptions struct {
-	Schema *schema.Schema // used where an intake names none
+	Schema *schema.Schema // used where an intake names none; default rescue-needs
 	Lang   string         // used where an intake names none
 	// Lookup finds a questionnaire named by an intake; nil means built-in
 	// questionnaires only.
@@ -156,6 +156,11 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
 	}
 	if opts.Lookup == nil {
 		opts.Lookup = schema.Lookup
+	}
+	if opts.Schema == nil {
+		if opts.Schema, err = opts.Lookup(schema.DefaultID); err != nil {
+			return nil, err
+		}
 	}
 	schemas := map[string]*schema.Schema{}
 	if opts.Schema != nil {
@@ -208,9 +213,6 @@ func bulkOne(set AnswerSet, opts BulkOptions, schemas map[string]*schema.Schema,
 			}
 			schemas[s.ID] = s
 		}
-	}
-	if s == nil {
-		return nil, errors.New(`the intake names no questionnaire: add "schema", or run with --schema`)
 	}
 	eo.Lang = set.Lang
 	if eo.Lang == "" {

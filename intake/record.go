@@ -54,6 +54,7 @@ func (e *Engine) Record(id string) (*vault.Record, error) {
 		t := e.Triage()
 		b.Triage, r.Triage = &t, t.Level
 		b.EndedEarly = e.st.Stopped
+		r.Share, _ = e.st.Answers[QShare].([]string)
 		r.Status = vault.StatusComplete
 		if !e.st.Done {
 			r.Status = vault.StatusDraft

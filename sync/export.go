@@ -17,7 +17,6 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
-	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -67,6 +66,11 @@ type ExportResult struct {
 // notices the contact has not confirmed go in too. The file is written
 // atomically and checked by reading it back; only then is it logged as sent.
 func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*ExportResult, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("cannot use %s: %w", dir, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
 	c, err := v.Contact(contactName)
 	if err != nil {
 		return nil, err
@@ -88,11 +92,19 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		return nil, err
 	}
 	var ids []string
+	byID := map[string]vault.Summary{}
+	notShared := 0
 	for _, s := range sums {
-		if (s.Status == vault.StatusComplete || s.Status == vault.StatusDelivered) && s.Source == "" &&
-			(opts.All || sent[s.ID] < s.Version) {
-			ids = append(ids, s.ID)
+		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
+			!opts.All && sent[s.ID] >= s.Version {
+			continue
 		}
+		if !sharedWith(s.Share, c.Name) {
+			notShared++
+			continue
+		}
+		ids = append(ids, s.ID)
+		byID[s.ID] = s
 	}
 	slices.Sort(ids)
 	tombs, err := v.Tombstones()
@@ -120,40 +132,29 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Schemas:     []SchemaEntry{},
 		Withdrawals: withdrawals,
 	}
-	res := &ExportResult{Manifest: m, Contact: c.Name}
+	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: notShared}
 	path, err := writeAtomic(dir, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, recipient)
 		if err != nil {
 			return err
 		}
 		tw := tar.NewWriter(aw)
-		schemas := map[string]vault.SchemaRef{}
-		err = v.ReadRecords(ids, func(id string, raw []byte) error {
-			var r vault.Record
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return fmt.Errorf("record %s: %w", id, vault.ErrCorrupt)
+		schemas := map[string]bool{}
+		prep := func(id string, raw []byte) (*prepared, error) { return prepare(id, raw, byID[id].Status) }
+		err = vault.ReadParsed(v, ids, prep, func(id string, raw []byte, r *prepared) error {
+			if r.raw != nil {
+				raw = r.raw
 			}
-			if !sharedWith(&r, c.Name) {
-				res.NotShared++
-				return nil
-			}
-			if r.Status == vault.StatusDelivered {
-				// Delivered is this laptop's bookkeeping, not the partner's.
-				r.Status = vault.StatusComplete
-				if raw, err = json.Marshal(r); err != nil {
-					return err
-				}
-			}
-			sum := sha256.Sum256(raw)
 			if err := writeTar(tw, "records/"+id+".json", raw); err != nil {
 				return err
 			}
-			m.Records = append(m.Records, Entry{ID: id, Version: r.Version, SHA256: hex.EncodeToString(sum[:])})
-			if r.Schema.Hash != "" {
-				schemas[r.Schema.Hash] = r.Schema
+			s := byID[id]
+			m.Records = append(m.Records, Entry{ID: id, Version: s.Version, SHA256: hex.EncodeToString(r.sum[:])})
+			if s.Form != "" {
+				schemas[s.Form] = true
 			}
 			if opts.Progress != nil {
-				opts.Progress(len(m.Records)+res.NotShared, len(ids))
+				opts.Progress(len(m.Records), len(ids))
 			}
 			return nil
 		})
@@ -171,7 +172,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 			if err := writeTar(tw, "schemas/"+hash+".json", src); err != nil {
 				return err
 			}
-			ref := schemas[hash]
+			var ref struct{ ID, Version string }
+			if err := json.Unmarshal(src, &ref); err != nil {
+				return fmt.Errorf("questionnaire %s: %w", hash, vault.ErrCorrupt)
+			}
 			m.Schemas = append(m.Schemas, SchemaEntry{ID: ref.ID, Version: ref.Version, SHA256: hash})
 		}
 		mb, err := json.Marshal(m)
@@ -230,19 +234,40 @@ func sentTo(v *vault.Vault, contactID string) (map[string]int, int64, error) {
 	return sent, seq, nil
 }
 
-// sharedWith reports whether a record's sharing consent names the contact.
-// This is the one place that decides what may leave the laptop.
-func sharedWith(r *vault.Record, contact string) bool {
-	if r.Status != vault.StatusComplete && r.Status != vault.StatusDelivered {
-		return false
+// prepared is a record made ready for a bundle on the decrypting core: its
+// hash, and new JSON if it had to change.
+type prepared struct {
+	raw []byte
+	sum [32]byte
+}
+
+// prepare hashes a record for the manifest. Version and questionnaire come
+// from the summaries, so the record is parsed only when it must change.
+func prepare(id string, raw []byte, status vault.Status) (*prepared, error) {
+	var r prepared
+	// Delivered is this laptop's bookkeeping, not the partner's.
+	if status == vault.StatusDelivered {
+		var full vault.Record
+		if err := json.Unmarshal(raw, &full); err != nil {
+			return nil, fmt.Errorf("record %s: %w", id, vault.ErrCorrupt)
+		}
+		full.Status = vault.StatusComplete
+		var err error
+		if r.raw, err = json.Marshal(full); err != nil {
+			return nil, err
+		}
+		raw = r.raw
 	}
-	b, err := intake.ParseBody(r.Body)
-	if err != nil || b.Consent == nil || b.Consent.Declined != "" {
-		return false
-	}
-	names, _ := b.Answers[intake.QShare].([]any)
-	for _, n := range names {
-		if s, ok := n.(string); ok && strings.EqualFold(strings.TrimSpace(s), contact) {
+	r.sum = sha256.Sum256(raw)
+	return &r, nil
+}
+
+// sharedWith reports whether the person agreed to share a record with the
+// contact. With the status and origin checks in Export, this is the one
+// place that decides what may leave the laptop.
+func sharedWith(share []string, contact string) bool {
+	for _, n := range share {
+		if strings.EqualFold(strings.TrimSpace(n), contact) {
 			return true
 		}
 	}
@@ -250,7 +275,7 @@ func sharedWith(r *vault.Record, contact string) bool {
 }
 
 func writeTar(tw *tar.Writer, name string, data []byte) error {
-	hdr := &tar.Header{Name: name, Mode: 0o600, Size: int64(len(data)), Format: tar.FormatPAX}
+	hdr := &tar.Header{Name: name, Mode: 0o600, Size: int64(len(data))}
 	if err := tw.WriteHeader(hdr); err != nil {
 		return err
 	}

@@ -119,6 +119,13 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 		}
 		return nil, reject(hintDamaged, "the file is damaged or was altered: it is not a readable age file")
 	}
+	return checkPlain(plain, ownRecipient, contacts)
+}
+
+// checkPlain reads and verifies the decrypted tar stream of a bundle or
+// receipt. It must read plain to its end: age authenticates the last chunk
+// only then.
+func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
 	hashes := map[string]string{}
 	schemas := map[string]bool{}
 	var manifest, sig, receipt, rsig []byte

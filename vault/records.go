@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
+	gosync "sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,8 +55,12 @@ type Record struct {
 	Triage  string    `json:"triage,omitempty"`
 	// Source is the contact a record was imported from; empty for records
 	// taken on this laptop.
-	Source string          `json:"source,omitempty"`
-	Body   json.RawMessage `json:"body,omitempty"`
+	Source string `json:"source,omitempty"`
+	// Share names the contacts the person agreed to share the record with.
+	// It is copied into the summary so that export can choose records
+	// without opening every one.
+	Share []string        `json:"share,omitempty"`
+	Body  json.RawMessage `json:"body,omitempty"`
 }
 
 // Summary is what lists show of a record: enough to find it, no answers.
@@ -68,8 +72,10 @@ type Summary struct {
 	Created string `json:"c"` // the day only, YYYY-MM-DD
 	Triage  string `json:"t,omitempty"`
 	Schema  string `json:"q,omitempty"`
-	Updated int64  `json:"u,omitempty"` // Unix seconds, for retention
-	Source  string `json:"f,omitempty"` // contact it was imported from
+	Updated int64    `json:"u,omitempty"` // Unix seconds, for retention
+	Source  string   `json:"f,omitempty"` // contact it was imported from
+	Share   []string `json:"h,omitempty"` // contacts it may be shared with
+	Form    string   `json:"k,omitempty"` // SHA-256 of the questionnaire it was taken with
 }
 
 func (r *Record) summary() Summary {
@@ -82,6 +88,8 @@ func (r *Record) summary() Summary {
 		Schema:  r.Schema.ID,
 		Updated: r.Updated.Unix(),
 		Source:  r.Source,
+		Share:   r.Share,
+		Form:    r.Schema.Hash,
 	}
 }
 
@@ -220,7 +228,7 @@ func parallel(n int, fn func(i int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
+	var wg gosync.WaitGroup
 	chunk := (n + workers - 1) / workers
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
@@ -387,36 +395,83 @@ func (v *Vault) LogView(id string) error {
 // JSON, as stored, to fn in the order given. It is how export reads many
 // records without decrypting any twice or holding them all in memory.
 func (v *Vault) ReadRecords(ids []string, fn func(id string, raw []byte) error) error {
-	const window = 256 // records decrypted ahead of fn
+	return ReadParsed(v, ids, func(string, []byte) (struct{}, error) { return struct{}{}, nil },
+		func(id string, raw []byte, _ struct{}) error { return fn(id, raw) })
+}
+
+// ReadParsed is ReadRecords with a parse step that runs on every core next
+// to the decryption; fn gets each record's JSON and parsed value in order.
+// Decryption runs a window ahead of fn, so the two overlap.
+func ReadParsed[T any](v *Vault, ids []string, parse func(id string, raw []byte) (T, error), fn func(id string, raw []byte, parsed T) error) error {
+	const window = 256 // records decrypted together
+	type batch struct {
+		lo     int
+		raws   [][]byte
+		parsed []T
+		err    error
+	}
 	return v.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRecords)
-		raws := make([][]byte, window)
-		errs := make([]error, window)
-		for lo := 0; lo < len(ids); lo += window {
-			hi := min(lo+window, len(ids))
-			parallel(hi-lo, func(i int) {
-				id := ids[lo+i]
-				raws[i], errs[i] = nil, nil
-				if _, err := uuid.Parse(id); err != nil {
-					errs[i] = fmt.Errorf("record %q: %w", id, ErrNotFound)
+		batches := make(chan batch, 1)
+		quit := make(chan struct{})
+		var wg gosync.WaitGroup
+		// The producer reads from tx, so it must be gone before tx closes.
+		defer wg.Wait()
+		defer close(quit)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(batches)
+			for lo := 0; lo < len(ids); lo += window {
+				hi := min(lo+window, len(ids))
+				bt := batch{lo: lo, raws: make([][]byte, hi-lo), parsed: make([]T, hi-lo)}
+				errs := make([]error, hi-lo)
+				// A transaction is not safe for concurrent use: look the
+				// blobs up here, decrypt them on every core.
+				blobs := make([][]byte, hi-lo)
+				for i := range blobs {
+					id := ids[lo+i]
+					if _, err := uuid.Parse(id); err != nil {
+						errs[i] = fmt.Errorf("record %q: %w", id, ErrNotFound)
+					} else if blobs[i] = b.Get(recordKey(id)); blobs[i] == nil {
+						errs[i] = fmt.Errorf("record %s: %w", id, ErrNotFound)
+					}
+				}
+				parallel(hi-lo, func(i int) {
+					if errs[i] != nil {
+						return
+					}
+					key := recordKey(ids[lo+i])
+					bt.raws[i], errs[i] = decryptBlob(v.keys.wrap, adFor(bucketRecords, key), blobs[i])
+					if errs[i] == nil {
+						bt.parsed[i], errs[i] = parse(ids[lo+i], bt.raws[i])
+					}
+				})
+				for _, err := range errs {
+					if err != nil {
+						bt.err = err
+						break
+					}
+				}
+				select {
+				case batches <- bt:
+				case <-quit:
 					return
 				}
-				key := recordKey(id)
-				blob := b.Get(key)
-				if blob == nil {
-					errs[i] = fmt.Errorf("record %s: %w", id, ErrNotFound)
+				if bt.err != nil {
 					return
 				}
-				raws[i], errs[i] = decryptBlob(v.keys.wrap, adFor(bucketRecords, key), blob)
-			})
-			for i := range hi - lo {
-				if errs[i] != nil {
-					return errs[i]
-				}
-				if err := fn(ids[lo+i], raws[i]); err != nil {
+			}
+		}()
+		for bt := range batches {
+			if bt.err != nil {
+				return bt.err
+			}
+			for i, raw := range bt.raws {
+				if err := fn(ids[bt.lo+i], raw, bt.parsed[i]); err != nil {
 					return err
 				}
-				clear(raws[i])
+				clear(raw)
 			}
 		}
 		return nil

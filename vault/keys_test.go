@@ -1,0 +1,57 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"testing"
+
+	"filippo.io/age"
+)
+
+// The fast record reader must agree with age's own reader on every file
+// fieldvault writes, and refuse every altered one.
+func TestDecryptSmallMatchesAge(t *testing.T) {
+	aead, _ := deriveAEAD(bytes.Repeat([]byte{7}, 32), labelRecordWrap)
+	ad := adFor(bucketRecords, []byte("0123456789abcdef"))
+	for _, n := range []int{1, 47, 48, 1500, maxChunk - 1, maxChunk, maxChunk + 1, 3 * maxChunk} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		blob, err := encryptBlob(aead, ad, pt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := age.Decrypt(bytes.NewReader(blob), recordRecipient{aead, ad})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := io.ReadAll(r)
+		got, err := decryptBlob(aead, ad, blob)
+		if err != nil || !bytes.Equal(got, want) || !bytes.Equal(got, pt) {
+			t.Fatalf("%d bytes: fast reader disagrees with age (%v)", n, err)
+		}
+		_, handled, _ := decryptSmall(aead, ad, blob)
+		if handled != (n <= maxChunk) {
+			t.Errorf("%d bytes: handled by the fast reader = %v", n, handled)
+		}
+		if n > 2000 {
+			continue
+		}
+		// Every flipped byte, truncation and extension is refused.
+		for i := range blob {
+			bad := bytes.Clone(blob)
+			bad[i] ^= 0x20
+			if _, err := decryptBlob(aead, ad, bad); err == nil {
+				t.Fatalf("%d bytes: flipping byte %d went unnoticed", n, i)
+			}
+		}
+		for _, bad := range [][]byte{blob[:len(blob)-1], append(bytes.Clone(blob), 0)} {
+			if _, err := decryptBlob(aead, ad, bad); err == nil {
+				t.Fatalf("%d bytes: a truncated or extended file was accepted", n)
+			}
+		}
+		if _, err := decryptBlob(aead, adFor(bucketRecords, []byte("other key.......")), blob); err == nil {
+			t.Fatalf("%d bytes: a record was accepted under another key", n)
+		}
+	}
+}

@@ -66,12 +66,12 @@ type Record struct {
 // Summary is what lists show of a record: enough to find it, no answers.
 // Summaries are sealed apart from records so that listing is cheap.
 type Summary struct {
-	ID      string `json:"i"`
-	Version int    `json:"v"`
-	Status  Status `json:"s"`
-	Created string `json:"c"` // the day only, YYYY-MM-DD
-	Triage  string `json:"t,omitempty"`
-	Schema  string `json:"q,omitempty"`
+	ID      string   `json:"i"`
+	Version int      `json:"v"`
+	Status  Status   `json:"s"`
+	Created string   `json:"c"` // the day only, YYYY-MM-DD
+	Triage  string   `json:"t,omitempty"`
+	Schema  string   `json:"q,omitempty"`
 	Updated int64    `json:"u,omitempty"` // Unix seconds, for retention
 	Source  string   `json:"f,omitempty"` // contact it was imported from
 	Share   []string `json:"h,omitempty"` // contacts it may be shared with

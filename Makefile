@@ -31,11 +31,16 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./vault
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./intake
+	$(GO) test -run '^$$' -bench ExportImport10k -benchtime 3x ./sync
+	$(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync
 
 ## fuzz: every decoder, FUZZTIME each (the seed corpus runs in `make test`)
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./schema
 	$(GO) test -run '^$$' -fuzz FuzzApplyAnswers -fuzztime $(FUZZTIME) ./intake
+	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime $(FUZZTIME) ./sync
+	$(GO) test -run '^$$' -fuzz FuzzParseCard -fuzztime $(FUZZTIME) ./sync
+	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./sync
 
 ## cross: release builds for the laptops fieldvault runs on
 cross:

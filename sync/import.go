@@ -129,6 +129,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	hashes := map[string]string{}
 	schemas := map[string]bool{}
 	var manifest, sig, receipt, rsig []byte
+	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
 	tr := tar.NewReader(plain)
 	for {
 		hdr, err := tr.Next()
@@ -157,7 +158,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 				return nil, reject(hintDamaged, "the file holds a bad or repeated record entry %q", name)
 			}
 			h := sha256.New()
-			if n, err := io.Copy(h, io.LimitReader(tr, maxRecord+1)); err != nil || n > maxRecord {
+			if n, err := io.CopyBuffer(h, io.LimitReader(tr, maxRecord+1), buf); err != nil || n > maxRecord {
 				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
 			}
 			hashes[rid] = hex.EncodeToString(h.Sum(nil))
@@ -197,7 +198,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	}
 	// Read to the very end: age checks the last chunk, so truncation and
 	// appended bytes are caught here.
-	if _, err := io.Copy(io.Discard, plain); err != nil {
+	if _, err := io.CopyBuffer(io.Discard, plain, buf); err != nil {
 		return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 	}
 
@@ -364,9 +365,9 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 	for _, e := range ck.Manifest.Records {
 		want[e.ID] = e
 	}
-	var batch []*vault.Record
+	var batch []vault.Received
 	flush := func() error {
-		n, err := v.ApplyRecords(batch)
+		n, err := v.ApplyReceived(batch, ck.Sender.ID, "bundle "+ck.Manifest.Bundle)
 		res.Added += n
 		batch = batch[:0]
 		return err
@@ -382,15 +383,21 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 		}
 		switch {
 		case strings.HasPrefix(hdr.Name, "records/"):
-			raw, err := io.ReadAll(io.LimitReader(tr, maxRecord))
-			sum := sha256.Sum256(raw)
-			var r vault.Record
-			e := want[strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json")]
-			if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 || json.Unmarshal(raw, &r) != nil || r.ID != e.ID || r.Version != e.Version {
+			raw := make([]byte, hdr.Size)
+			if hdr.Size > maxRecord {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}
-			r.Source = ck.Sender.ID
-			batch = append(batch, &r)
+			_, err := io.ReadFull(tr, raw)
+			sum := sha256.Sum256(raw)
+			e := want[strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json")]
+			if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 {
+				return reject(hintDamaged, "the file changed while it was imported")
+			}
+			head, err := vault.DecodeHead(raw)
+			if err != nil || head.ID != e.ID || head.Version != e.Version {
+				return reject(hintDamaged, "record %s in the bundle is not a readable record", e.ID)
+			}
+			batch = append(batch, vault.Received{Raw: raw, Head: head})
 			if len(batch) == applyBatch {
 				if err := flush(); err != nil {
 					return err

@@ -1,6 +1,8 @@
 package vault
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -39,33 +41,6 @@ func (v *Vault) Imports() ([]Import, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, err
-}
-
-// ApplyRecords stores records received from a contact, keeping their IDs and
-// versions: a new record is added, a higher version replaces a lower one,
-// and anything else is left alone. It returns how many were stored.
-func (v *Vault) ApplyRecords(rs []*Record) (int, error) {
-	var apply []*Record
-	err := v.update(func(tx *bolt.Tx) error {
-		apply = apply[:0]
-		for _, r := range rs {
-			if _, err := uuid.Parse(r.ID); err != nil || !r.Status.Valid() || r.Version < 1 {
-				return fmt.Errorf("record %q: %w", r.ID, ErrCorrupt)
-			}
-			var old Summary
-			switch err := v.getSummary(tx, r.ID, &old); {
-			case err == nil && old.Version >= r.Version:
-				continue
-			case err != nil && !errors.Is(err, ErrNotFound):
-				return err
-			}
-			apply = append(apply, r)
-		}
-		return v.storeRecords(tx, apply, func(r *Record) string {
-			return fmt.Sprintf("record received (version %d)", r.Version)
-		})
-	})
-	return len(apply), err
 }
 
 // LogImport records an applied bundle or receipt and deletes the records
@@ -183,4 +158,82 @@ func (v *Vault) ConfirmDeletions(contactID string, ids []string) error {
 		}
 		return nil
 	})
+}
+
+// Received is a record as a partner sent it: its JSON exactly as signed,
+// and its fields but the body, read by DecodeHead.
+type Received struct {
+	Raw  []byte
+	Head Record
+}
+
+// DecodeHead reads a record's fields but its body: import reads thousands
+// of records and needs only what the summary holds. Body is the last field
+// fieldvault writes, so the first top-level "body" key ends the head (a
+// nested one can only come after it); any other shape is decoded whole.
+func DecodeHead(raw []byte) (Record, error) {
+	var r Record
+	err := errors.New("no body")
+	if i := bytes.Index(raw, []byte(`,"body":`)); i > 0 {
+		head := append(raw[:i:i], '}')
+		err = json.Unmarshal(head, &r)
+	}
+	if err != nil {
+		r = Record{}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return r, ErrCorrupt
+		}
+		r.Body = nil
+	}
+	if _, err := uuid.Parse(r.ID); err != nil || !r.Status.Valid() || r.Version < 1 {
+		return r, ErrCorrupt
+	}
+	return r, nil
+}
+
+// ApplyReceived stores records received from a contact, keeping their IDs,
+// versions and JSON: a new record is added, a higher version replaces a
+// lower one, and anything else is left alone. One audit entry covers the
+// batch. It returns how many were stored.
+func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
+	n := 0
+	err := v.update(func(tx *bolt.Tx) error {
+		var apply []*Received
+		for i := range rs {
+			r := &rs[i]
+			var old Summary
+			switch err := v.getSummary(tx, r.Head.ID, &old); {
+			case err == nil && old.Version >= r.Head.Version:
+				continue
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return err
+			}
+			r.Head.Source = source
+			apply = append(apply, r)
+		}
+		sealed := make([][]byte, len(apply))
+		errs := make([]error, len(apply))
+		parallel(len(apply), func(i int) {
+			key := recordKey(apply[i].Head.ID)
+			sealed[i], errs[i] = encryptBlob(v.keys.wrap, adFor(bucketRecords, key), apply[i].Raw)
+		})
+		for i, r := range apply {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			key := recordKey(r.Head.ID)
+			if err := tx.Bucket(bucketRecords).Put(key, sealed[i]); err != nil {
+				return err
+			}
+			if err := putSealed(tx, bucketSummaries, v.keys.summary, key, r.Head.summary()); err != nil {
+				return err
+			}
+		}
+		n = len(apply)
+		if n == 0 {
+			return nil
+		}
+		return v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", n, what), "")
+	})
+	return n, err
 }

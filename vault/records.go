@@ -274,6 +274,13 @@ func (v *Vault) GetRecord(id string) (*Record, error) {
 		if err := json.Unmarshal(pt, &r); err != nil || r.ID != id {
 			return fmt.Errorf("record %s: %w", id, ErrCorrupt)
 		}
+		// A received record keeps the sender's JSON; where it came from is
+		// in its summary.
+		var s Summary
+		if err := v.getSummary(tx, id, &s); err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
+		r.Source = s.Source
 		return nil
 	})
 	if err != nil {

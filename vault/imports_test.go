@@ -1,0 +1,44 @@
+package vault
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestDecodeHead(t *testing.T) {
+	r := Record{
+		ID: "6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa", Version: 3, Status: StatusComplete,
+		Schema: SchemaRef{ID: "rescue-needs", Version: "1", Hash: "h"}, Lang: "id", Worker: "Sari",
+		Created: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Triage: "today", Share: []string{"Partner NGO"},
+		// A nested "body" key and a string that looks like one must not
+		// confuse where the head ends.
+		Body: json.RawMessage(`{"answers":{"body":{"x":1},"note":"a ,\"body\": b"}}`),
+	}
+	raw, _ := json.Marshal(r)
+	got, err := DecodeHead(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body = nil
+	if g, _ := json.Marshal(got); string(g) != string(mustJSON(r)) {
+		t.Errorf("head = %s\nwant   %s", g, mustJSON(r))
+	}
+	// Another field order still decodes, the slow way.
+	other := []byte(`{"body":{},"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"complete"}`)
+	if got, err := DecodeHead(other); err != nil || got.Version != 1 {
+		t.Errorf("body first: %+v, %v", got, err)
+	}
+	for _, bad := range []string{`{}`, `not json`, `{"id":"x","version":1,"status":"complete","body":{}}`,
+		`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":0,"status":"complete","body":{}}`,
+		`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"lost","body":{}}`} {
+		if _, err := DecodeHead([]byte(bad)); err == nil {
+			t.Errorf("DecodeHead(%s) accepted", bad)
+		}
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

@@ -92,7 +92,12 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		return nil, err
 	}
 	var ids []string
-	byID := map[string]vault.Summary{}
+	type pick struct {
+		version int
+		status  vault.Status
+		form    string
+	}
+	byID := map[string]pick{}
 	notShared := 0
 	for _, s := range sums {
 		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
@@ -104,8 +109,9 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 			continue
 		}
 		ids = append(ids, s.ID)
-		byID[s.ID] = s
+		byID[s.ID] = pick{s.Version, s.Status, s.Form}
 	}
+	sums = nil // the rest of a large export needs only byID
 	slices.Sort(ids)
 	tombs, err := v.Tombstones()
 	if err != nil {
@@ -140,7 +146,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		}
 		tw := tar.NewWriter(aw)
 		schemas := map[string]bool{}
-		prep := func(id string, raw []byte) (*prepared, error) { return prepare(id, raw, byID[id].Status) }
+		prep := func(id string, raw []byte) (*prepared, error) { return prepare(id, raw, byID[id].status) }
 		err = vault.ReadParsed(v, ids, prep, func(id string, raw []byte, r *prepared) error {
 			if r.raw != nil {
 				raw = r.raw
@@ -149,9 +155,9 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 				return err
 			}
 			s := byID[id]
-			m.Records = append(m.Records, Entry{ID: id, Version: s.Version, SHA256: hex.EncodeToString(r.sum[:])})
-			if s.Form != "" {
-				schemas[s.Form] = true
+			m.Records = append(m.Records, Entry{ID: id, Version: s.version, SHA256: hex.EncodeToString(r.sum[:])})
+			if s.form != "" {
+				schemas[s.form] = true
 			}
 			if opts.Progress != nil {
 				opts.Progress(len(m.Records), len(ids))

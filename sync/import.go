@@ -419,19 +419,18 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 		return err
 	}
 	m := ck.Manifest
-	entry := &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Deleted: m.Withdrawals}
-	for _, e := range m.Records {
-		entry.Records = append(entry.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
-	}
-	before, err := v.Summaries()
-	if err != nil {
-		return err
-	}
+	entry := &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
 	// Only records that came from the sender may be deleted by its notice.
 	var deletes []string
-	for _, s := range before {
-		if slices.Contains(m.Withdrawals, s.ID) && s.Source == ck.Sender.ID {
-			deletes = append(deletes, s.ID)
+	if len(m.Withdrawals) > 0 {
+		before, err := v.Summaries()
+		if err != nil {
+			return err
+		}
+		for _, s := range before {
+			if slices.Contains(m.Withdrawals, s.ID) && s.Source == ck.Sender.ID {
+				deletes = append(deletes, s.ID)
+			}
 		}
 	}
 	res.Deleted = len(deletes)
@@ -524,10 +523,7 @@ func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
 	if err := v.ConfirmDeletions(ck.Sender.ID, r.Deleted); err != nil {
 		return err
 	}
-	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Records: nil}
-	for _, e := range r.Records {
-		entry.Records = append(entry.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
-	}
+	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Count: len(r.Records), Deleted: r.Deleted}
 	return v.LogImport(entry, nil)
 }
 

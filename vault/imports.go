@@ -21,9 +21,9 @@ type Import struct {
 	Bundle  string          `json:"bundle"`  // the bundle's or receipt's own ID
 	Contact string          `json:"contact"` // sender's contact ID
 	Seq     int64           `json:"seq,omitempty"`
-	Time    time.Time       `json:"time"`
-	Records []RecordVersion `json:"records,omitempty"`
-	Deleted []string        `json:"deleted,omitempty"`
+	Time    time.Time `json:"time"`
+	Count   int       `json:"count"` // records it carried or confirmed
+	Deleted []string  `json:"deleted,omitempty"`
 }
 
 // Imports returns the import log, oldest first.
@@ -69,7 +69,7 @@ func (v *Vault) LogImport(e *Import, deletes []string) error {
 		if err := putSealed(tx, bucketImports, v.keys.meta, recordKey(e.ID), e); err != nil {
 			return err
 		}
-		return v.appendAudit(tx, fmt.Sprintf("%s %s imported: %d records, %d deletions", e.Kind, e.Bundle, len(e.Records), len(e.Deleted)), "")
+		return v.appendAudit(tx, fmt.Sprintf("%s %s imported: %d records, %d deletions", e.Kind, e.Bundle, e.Count, len(e.Deleted)), "")
 	})
 }
 

@@ -57,6 +57,17 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 		fmt.Fprintf(a.out, "Form       %s %s\n", r.Schema.ID, r.Schema.Version)
 	}
 	fmt.Fprintf(a.out, "Created    %s by %s\n", r.Created.Local().Format(time.DateTime), dash(r.Worker))
+	if r.Source != "" {
+		from := r.Source
+		if cs, err := v.Contacts(); err == nil {
+			for _, c := range cs {
+				if c.ID == r.Source {
+					from = c.Name
+				}
+			}
+		}
+		fmt.Fprintf(a.out, "From       %s\n", from)
+	}
 	fmt.Fprintf(a.out, "Updated    %s\n", r.Updated.Local().Format(time.DateTime))
 	if r.Triage != "" {
 		fmt.Fprintf(a.out, "Triage     %s\n", r.Triage)

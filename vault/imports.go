@@ -16,11 +16,11 @@ import (
 // Import is one bundle or receipt this vault applied, so that the same one
 // applied twice changes nothing, and gaps in a sender's sequence show.
 type Import struct {
-	ID      string          `json:"id"`
-	Kind    string          `json:"kind"`    // "bundle" or "receipt"
-	Bundle  string          `json:"bundle"`  // the bundle's or receipt's own ID
-	Contact string          `json:"contact"` // sender's contact ID
-	Seq     int64           `json:"seq,omitempty"`
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`    // "bundle" or "receipt"
+	Bundle  string    `json:"bundle"`  // the bundle's or receipt's own ID
+	Contact string    `json:"contact"` // sender's contact ID
+	Seq     int64     `json:"seq,omitempty"`
 	Time    time.Time `json:"time"`
 	Count   int       `json:"count"` // records it carried or confirmed
 	Deleted []string  `json:"deleted,omitempty"`

@@ -309,9 +309,11 @@ type ImportResult struct {
 	ReceiptPath string // the receipt written for the sender
 }
 
-// applyBatch bounds how many records one transaction holds, so that memory
-// stays flat however large the bundle is.
-const applyBatch = 2000
+// applyBatchBytes bounds the records one transaction holds, so that memory
+// stays flat however large the bundle is. Each transaction costs two
+// fsyncs, which is most of an import's time, so batches are large and are
+// committed while the next one is read.
+const applyBatchBytes = 8 << 20
 
 // Import verifies a bundle or receipt, then applies it. A bundle's records
 // are added or updated, its withdrawal notices deleted, and a receipt for
@@ -365,13 +367,41 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 	for _, e := range ck.Manifest.Records {
 		want[e.ID] = e
 	}
+	// One goroutine commits batches while this one reads the next.
+	batches := make(chan []vault.Received)
+	applied := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				var n int
+				n, err = v.ApplyReceived(b, ck.Sender.ID, "bundle "+ck.Manifest.Bundle)
+				res.Added += n
+			}
+		}
+		applied <- err
+	}()
 	var batch []vault.Received
-	flush := func() error {
-		n, err := v.ApplyReceived(batch, ck.Sender.ID, "bundle "+ck.Manifest.Bundle)
-		res.Added += n
-		batch = batch[:0]
-		return err
+	size := 0
+	flush := func() {
+		if len(batch) > 0 {
+			batches <- batch
+		}
+		batch, size = nil, 0
 	}
+	finished := false
+	finish := func() error {
+		finished = true
+		close(batches)
+		return <-applied
+	}
+	// On an early return, let the committing goroutine end first.
+	defer func() {
+		if !finished {
+			finish()
+		}
+	}()
+	var schemas [][]byte
 	tr := tar.NewReader(plain)
 	for {
 		hdr, err := tr.Next()
@@ -398,10 +428,8 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 				return reject(hintDamaged, "record %s in the bundle is not a readable record", e.ID)
 			}
 			batch = append(batch, vault.Received{Raw: raw, Head: head})
-			if len(batch) == applyBatch {
-				if err := flush(); err != nil {
-					return err
-				}
+			if size += len(raw); size >= applyBatchBytes {
+				flush()
 			}
 		case strings.HasPrefix(hdr.Name, "schemas/"):
 			src, err := io.ReadAll(io.LimitReader(tr, maxRecord))
@@ -410,13 +438,18 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 			if err != nil || "schemas/"+hash+".json" != hdr.Name {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}
-			if err := v.PutSchema(hash, src); err != nil {
-				return err
-			}
+			schemas = append(schemas, src)
 		}
 	}
-	if err := flush(); err != nil {
+	flush()
+	if err := finish(); err != nil {
 		return err
+	}
+	for _, src := range schemas {
+		sum := sha256.Sum256(src)
+		if err := v.PutSchema(hex.EncodeToString(sum[:]), src); err != nil {
+			return err
+		}
 	}
 	m := ck.Manifest
 	entry := &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}

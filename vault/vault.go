@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"filippo.io/age"
@@ -99,6 +100,16 @@ func deriveKeys(s *secret) (*keys, error) {
 	return k, nil
 }
 
+// initialMmap reserves address space up front so that a growing vault (a
+// large import) is not remapped again and again. Windows would grow the file
+// itself to that size, so there bbolt's default stands.
+func initialMmap() int {
+	if runtime.GOOS == "windows" {
+		return 0
+	}
+	return 256 << 20
+}
+
 // Options tune Open.
 type Options struct {
 	// ReadOnly takes a shared lock, so several readers can work at once, and
@@ -120,7 +131,7 @@ func Open(path string, opts Options) (*Vault, error) {
 		// bbolt would happily turn an empty file into a new database.
 		return nil, fmt.Errorf("%w: %s", ErrNotVault, path)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap()})
 	if err != nil {
 		return nil, mapOpenError(path, err)
 	}

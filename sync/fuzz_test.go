@@ -3,7 +3,9 @@ package sync
 import (
 	"archive/tar"
 	"bytes"
-	"os"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -47,45 +49,34 @@ func FuzzParseCard(f *testing.F) {
 // never a panic, and nothing but the signed original is accepted.
 func FuzzCheck(f *testing.F) {
 	p := newPair(f)
-	intakes(f, p.field, 2, "Partner NGO")
-	res, err := Export(p.field, "Partner NGO", f.TempDir(), ExportOptions{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	id, _ := p.partner.Identity()
 	own, _ := p.partner.Recipient()
-	plain := decryptFile(f, res.Path, id)
-	f.Add(plain)
-	f.Add(plain[:len(plain)/2])
+	field, _ := OwnCard(p.field)
+	// A small signed bundle as the seed: the fuzzer works on the tar and
+	// JSON framing, which a real bundle's large questionnaire would drown.
+	rec := []byte(`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"complete","body":{}}`)
+	sum := sha256.Sum256(rec)
+	m := Manifest{Format: bundleFormat, Bundle: "b1", Sender: field.String(), Recipient: own, Seq: 1,
+		Schemas: []SchemaEntry{}, Records: []Entry{{ID: "6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa", Version: 1, SHA256: hex.EncodeToString(sum[:])}}}
+	mb, _ := json.Marshal(m)
+	sig, _ := p.field.Sign(mb)
 	var tb bytes.Buffer
 	tw := tar.NewWriter(&tb)
-	writeTar(tw, "manifest.json", []byte(`{}`))
+	writeTar(tw, "records/6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa.json", rec)
+	writeTar(tw, "manifest.json", mb)
+	writeTar(tw, "manifest.sig", sig)
 	tw.Close()
-	f.Add(tb.Bytes())
+	seed := tb.Bytes()
 	contacts, _ := p.partner.Contacts()
 	list := func() ([]vault.Contact, error) { return contacts, nil }
+	if _, err := checkPlain(bytes.NewReader(seed), own, list); err != nil {
+		f.Fatalf("the seed bundle does not verify: %v", err)
+	}
+	f.Add(seed)
+	f.Add(seed[:len(seed)/2])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ck, err := checkPlain(bytes.NewReader(data), own, list)
-		if err == nil && ck.Manifest != nil && !bytes.Equal(data, plain) && ck.Manifest.Bundle != res.Manifest.Bundle {
+		if err == nil && ck.Manifest != nil && ck.Manifest.Bundle != "b1" {
 			t.Fatalf("accepted a bundle nobody signed")
 		}
 	})
-}
-
-func decryptFile(t testing.TB, path string, id age.Identity) []byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := age.Decrypt(f, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(r); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

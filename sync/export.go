@@ -87,10 +87,6 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err != nil {
 		return nil, err
 	}
-	sums, err := v.Summaries()
-	if err != nil {
-		return nil, err
-	}
 	var ids []string
 	type pick struct {
 		version int
@@ -99,19 +95,22 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	}
 	byID := map[string]pick{}
 	notShared := 0
-	for _, s := range sums {
+	err = v.EachSummary(func(s vault.Summary) error {
 		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
 			!opts.All && sent[s.ID] >= s.Version {
-			continue
+			return nil
 		}
 		if !sharedWith(s.Share, c.Name) {
 			notShared++
-			continue
+			return nil
 		}
 		ids = append(ids, s.ID)
 		byID[s.ID] = pick{s.Version, s.Status, s.Form}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	sums = nil // the rest of a large export needs only byID
 	slices.Sort(ids)
 	tombs, err := v.Tombstones()
 	if err != nil {
@@ -134,7 +133,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Recipient:   c.Recipient,
 		Seq:         seq + 1,
 		Created:     time.Now().UTC(),
-		Records:     []Entry{},
+		Records:     make([]Entry, 0, len(ids)),
 		Schemas:     []SchemaEntry{},
 		Withdrawals: withdrawals,
 	}

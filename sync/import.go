@@ -126,7 +126,8 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 // receipt. It must read plain to its end: age authenticates the last chunk
 // only then.
 func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
-	hashes := map[string]string{}
+	// Record hashes by ID, kept compact: a bundle may hold 100,000.
+	hashes := map[[16]byte][32]byte{}
 	schemas := map[string]bool{}
 	var manifest, sig, receipt, rsig []byte
 	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
@@ -153,15 +154,15 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		}
 		switch {
 		case strings.HasPrefix(name, "records/") && strings.HasSuffix(name, ".json"):
-			rid := strings.TrimSuffix(strings.TrimPrefix(name, "records/"), ".json")
-			if _, err := uuid.Parse(rid); err != nil || hashes[rid] != "" {
+			rid, err := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(name, "records/"), ".json"))
+			if _, seen := hashes[rid]; err != nil || seen {
 				return nil, reject(hintDamaged, "the file holds a bad or repeated record entry %q", name)
 			}
 			h := sha256.New()
 			if n, err := io.CopyBuffer(h, io.LimitReader(tr, maxRecord+1), buf); err != nil || n > maxRecord {
 				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
 			}
-			hashes[rid] = hex.EncodeToString(h.Sum(nil))
+			hashes[rid] = [32]byte(h.Sum(nil))
 		case strings.HasPrefix(name, "schemas/") && strings.HasSuffix(name, ".json"):
 			want := strings.TrimSuffix(strings.TrimPrefix(name, "schemas/"), ".json")
 			h := sha256.New()
@@ -255,7 +256,7 @@ func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, 
 	return card, all[i], nil
 }
 
-func checkBundle(mb, sig []byte, hashes map[string]string, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
+func checkBundle(mb, sig []byte, hashes map[[16]byte][32]byte, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
 	m, err := ParseManifest(mb)
 	if err != nil {
 		return nil, reject(hintDamaged, "the bundle's manifest is not valid: %v", err)
@@ -272,7 +273,9 @@ func checkBundle(mb, sig []byte, hashes map[string]string, schemas map[string]bo
 		return nil, reject(hintDamaged, "the manifest lists %d records but the bundle holds %d", len(m.Records), len(hashes))
 	}
 	for _, e := range m.Records {
-		if hashes[e.ID] != e.SHA256 {
+		id, err := uuid.Parse(e.ID)
+		got, ok := hashes[id]
+		if err != nil || !ok || hex.EncodeToString(got[:]) != e.SHA256 {
 			return nil, reject(hintDamaged, "record %s does not match the manifest", e.ID)
 		}
 	}
@@ -363,9 +366,15 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 	if err != nil {
 		return reject(hintDamaged, "the file changed while it was imported")
 	}
-	want := map[string]Entry{}
-	for _, e := range ck.Manifest.Records {
-		want[e.ID] = e
+	// The manifest's records, sorted by ID, are the index of what to
+	// expect: no second map of 100,000 entries.
+	want := slices.Clone(ck.Manifest.Records)
+	slices.SortFunc(want, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	lookup := func(id string) Entry {
+		if i, ok := slices.BinarySearchFunc(want, id, func(e Entry, id string) int { return strings.Compare(e.ID, id) }); ok {
+			return want[i]
+		}
+		return Entry{}
 	}
 	// One goroutine commits batches while this one reads the next.
 	batches := make(chan []vault.Received)
@@ -419,7 +428,7 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 			}
 			_, err := io.ReadFull(tr, raw)
 			sum := sha256.Sum256(raw)
-			e := want[strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json")]
+			e := lookup(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
 			if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}

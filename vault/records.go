@@ -325,27 +325,8 @@ func (v *Vault) ResolveID(prefix string) (string, error) {
 // age file: each summary costs one AEAD open.
 func (v *Vault) Summaries() ([]Summary, error) {
 	var out []Summary
-	err := v.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSummaries)
-		type kv struct{ k, v []byte }
-		items := make([]kv, 0, b.Stats().KeyN)
-		// bbolt's memory is valid for the whole transaction, so the
-		// workers below can read it without copying.
-		b.ForEach(func(k, val []byte) error {
-			items = append(items, kv{k, val})
-			return nil
-		})
-		out = make([]Summary, len(items))
-		errs := make([]error, len(items))
-		parallel(len(items), func(i int) {
-			errs[i] = openSealed(v.keys.summary, bucketSummaries, items[i].k, items[i].v, &out[i])
-		})
-		for i, err := range errs {
-			if err != nil {
-				u, _ := uuid.FromBytes(items[i].k)
-				return fmt.Errorf("summary of record %s: %w", u, err)
-			}
-		}
+	err := v.EachSummary(func(s Summary) error {
+		out = append(out, s)
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool {
@@ -355,6 +336,48 @@ func (v *Vault) Summaries() ([]Summary, error) {
 		return out[i].ID < out[j].ID
 	})
 	return out, err
+}
+
+// EachSummary calls fn with every record's summary, in no particular order,
+// opening them on every core a window at a time, so that a caller that
+// keeps little of each (export) holds little memory.
+func (v *Vault) EachSummary(fn func(Summary) error) error {
+	const window = 1024
+	return v.view(func(tx *bolt.Tx) error {
+		type kv struct{ k, v []byte }
+		// bbolt's memory is valid for the whole transaction, so the
+		// workers below can read it without copying.
+		items := make([]kv, 0, window)
+		out := make([]Summary, window)
+		errs := make([]error, window)
+		flush := func() error {
+			parallel(len(items), func(i int) {
+				out[i] = Summary{}
+				errs[i] = openSealed(v.keys.summary, bucketSummaries, items[i].k, items[i].v, &out[i])
+			})
+			for i := range items {
+				if errs[i] != nil {
+					u, _ := uuid.FromBytes(items[i].k)
+					return fmt.Errorf("summary of record %s: %w", u, errs[i])
+				}
+				if err := fn(out[i]); err != nil {
+					return err
+				}
+			}
+			items = items[:0]
+			return nil
+		}
+		c := tx.Bucket(bucketSummaries).Cursor()
+		for k, val := c.First(); k != nil; k, val = c.Next() {
+			items = append(items, kv{k, val})
+			if len(items) == window {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return flush()
+	})
 }
 
 // DeleteRecord removes a record and its summary. The ciphertext stays in the

@@ -8,7 +8,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 FUZZTIME ?= 15s
 
-.PHONY: all build test lint bench fuzz cross clean
+.PHONY: all build test lint bench fuzz stress cross clean
 
 all: build
 
@@ -18,7 +18,7 @@ build:
 
 ## test: every unit and end-to-end test
 test:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 ## lint: formatting, go vet, staticcheck, and a tidy go.mod
 lint:
@@ -41,6 +41,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzParseCard -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./sync
+
+## stress: 300 SIGKILLs of real fieldvault processes (CI runs 30 in make test)
+stress:
+	FIELDVAULT_KILLS=300 $(GO) test -count=1 -run TestCrashSafety -timeout 90m -v ./cmd/fieldvault
 
 ## cross: release builds for the laptops fieldvault runs on
 cross:

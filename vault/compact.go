@@ -31,7 +31,7 @@ func (v *Vault) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact vault: %w", err)
 	}
-	if err := bolt.Compact(dst, v.db, 4<<20); err != nil {
+	if err := guard(func() error { return bolt.Compact(dst, v.db, 4<<20) }); err != nil {
 		dst.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("compact vault: %w", err)

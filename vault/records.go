@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -229,18 +230,33 @@ func parallel(n int, fn func(i int)) {
 		return
 	}
 	var wg gosync.WaitGroup
+	var mu gosync.Mutex
+	var panicked any
 	chunk := (n + workers - 1) / workers
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Workers read bbolt's memory-mapped file: a fault there
+			// (a damaged vault) is handed to the caller's guard.
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					panicked = r
+					mu.Unlock()
+				}
+			}()
 			for i := lo; i < hi; i++ {
 				fn(i)
 			}
 		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // recordKey is the bbolt key of a record: its UUID's 16 bytes. The caller has
@@ -452,6 +468,16 @@ func ReadParsed[T any](v *Vault, ids []string, parse func(id string, raw []byte)
 		go func() {
 			defer wg.Done()
 			defer close(batches)
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				// A damaged vault: report it as the batch's error.
+				if r := recover(); r != nil {
+					select {
+					case batches <- batch{err: errDamaged(r)}:
+					case <-quit:
+					}
+				}
+			}()
 			for lo := 0; lo < len(ids); lo += window {
 				hi := min(lo+window, len(ids))
 				bt := batch{lo: lo, raws: make([][]byte, hi-lo), parsed: make([]T, hi-lo)}

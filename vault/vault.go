@@ -131,7 +131,14 @@ func Open(path string, opts Options) (*Vault, error) {
 		// bbolt would happily turn an empty file into a new database.
 		return nil, fmt.Errorf("%w: %s", ErrNotVault, path)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap()})
+	var db *bolt.DB
+	err = guard(func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap()})
+		return err
+	})
+	if errors.Is(err, ErrCorrupt) {
+		return nil, fmt.Errorf("%w: %s", ErrNotVault, path)
+	}
 	if err != nil {
 		return nil, mapOpenError(path, err)
 	}
@@ -155,20 +162,22 @@ func mapOpenError(path string, err error) error {
 }
 
 func (v *Vault) checkFormat() error {
-	return v.db.View(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if meta == nil || string(meta.Get(keyFormat)) != formatVersion {
-			return fmt.Errorf("%w: %s", ErrNotVault, v.path)
-		}
-		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil {
+	return guard(func() error {
+		return v.db.View(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(bucketMeta)
+			if meta == nil || string(meta.Get(keyFormat)) != formatVersion {
 				return fmt.Errorf("%w: %s", ErrNotVault, v.path)
 			}
-		}
-		if tx.Bucket(bucketSlots).Stats().KeyN == 0 {
-			return fmt.Errorf("%w: %s has no key slots", ErrNotVault, v.path)
-		}
-		return nil
+			for _, name := range allBuckets {
+				if tx.Bucket(name) == nil {
+					return fmt.Errorf("%w: %s", ErrNotVault, v.path)
+				}
+			}
+			if tx.Bucket(bucketSlots).Stats().KeyN == 0 {
+				return fmt.Errorf("%w: %s has no key slots", ErrNotVault, v.path)
+			}
+			return nil
+		})
 	})
 }
 
@@ -287,10 +296,12 @@ func syncDir(dir string) {
 
 func (v *Vault) firstSlot() []byte {
 	var id []byte
-	v.db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketSlots).Cursor().First()
-		id = append([]byte(nil), k...)
-		return nil
+	guard(func() error {
+		return v.db.View(func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket(bucketSlots).Cursor().First()
+			id = append([]byte(nil), k...)
+			return nil
+		})
 	})
 	return id
 }
@@ -322,10 +333,12 @@ func (v *Vault) Unlocked() bool { return v.keys != nil }
 func (v *Vault) Unlock(passphrase []byte) error {
 	type slot struct{ id, data []byte }
 	var slots []slot
-	err := v.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSlots).ForEach(func(k, val []byte) error {
-			slots = append(slots, slot{append([]byte(nil), k...), append([]byte(nil), val...)})
-			return nil
+	err := guard(func() error {
+		return v.db.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketSlots).ForEach(func(k, val []byte) error {
+				slots = append(slots, slot{append([]byte(nil), k...), append([]byte(nil), val...)})
+				return nil
+			})
 		})
 	})
 	if err != nil {
@@ -437,7 +450,7 @@ func (v *Vault) view(fn func(*bolt.Tx) error) error {
 	if v.keys == nil {
 		return ErrLocked
 	}
-	return v.db.View(fn)
+	return guard(func() error { return v.db.View(fn) })
 }
 
 // update runs fn in a durable write transaction of an unlocked vault.
@@ -448,7 +461,7 @@ func (v *Vault) update(fn func(*bolt.Tx) error) error {
 	if v.readOnly {
 		return ErrReadOnly
 	}
-	return v.db.Update(fn)
+	return guard(func() error { return v.db.Update(fn) })
 }
 
 // putMeta seals a JSON value in the meta bucket.
@@ -508,8 +521,10 @@ func newKey() []byte {
 // Copy writes a consistent copy of the vault file to w, for backups. The copy
 // is as encrypted as the vault.
 func (v *Vault) Copy(w io.Writer) error {
-	return v.db.View(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(w)
-		return err
+	return guard(func() error {
+		return v.db.View(func(tx *bolt.Tx) error {
+			_, err := tx.WriteTo(w)
+			return err
+		})
 	})
 }

@@ -90,8 +90,8 @@ func (a *app) report(err error) int {
 	case errors.As(err, &ce):
 		hint = "the vault file was changed outside fieldvault; keep a copy of it and tell your coordinator"
 	case errors.Is(err, vault.ErrCorrupt):
-		msg = "the vault is damaged: " + err.Error()
-		hint = "keep the file as it is and restore your last backup"
+		msg = "the vault file at " + path + " is damaged or was altered outside fieldvault"
+		hint = "keep the file as it is, and restore your last backup onto another path"
 	case errors.Is(err, vault.ErrNotFound):
 		hint = "run 'fieldvault list' to see what is in the vault"
 		if strings.HasPrefix(msg, "contact ") {

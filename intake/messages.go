@@ -62,6 +62,7 @@ const (
 	msgKeepGoing
 	msgFormKeys
 	msgHowMultiForm
+	msgTheAnswer
 )
 
 var messages = map[string]map[msgKey]string{
@@ -74,7 +75,7 @@ var messages = map[string]map[msgKey]string{
 		msgWantNumber:      "answer with a number",
 		msgNumberRange:     "answer with a number from %s to %s",
 		msgWantOption:      "answer with one of: %s",
-		msgUnknownOption:   "%q is not one of: %s",
+		msgUnknownOption:   "%s is not one of: %s",
 		msgWantList:        "answer with a list",
 		msgWantDate:        "answer with a date like 2026-01-31",
 		msgWantText:        "answer with text",
@@ -122,6 +123,7 @@ var messages = map[string]map[msgKey]string{
 		msgKeepGoing:         "No, go on",
 		msgFormKeys:          "ctrl+b previous page • ctrl+x end the interview • ctrl+c save and quit",
 		msgHowMultiForm:      "Press x on each that applies, then Enter; Enter alone for none.",
+		msgTheAnswer:         "the answer",
 	},
 	"id": {
 		msgUnknownQuestion: "kuesioner ini tidak memiliki pertanyaan tersebut",
@@ -132,7 +134,7 @@ var messages = map[string]map[msgKey]string{
 		msgWantNumber:      "jawab dengan angka",
 		msgNumberRange:     "jawab dengan angka dari %s sampai %s",
 		msgWantOption:      "jawab dengan salah satu dari: %s",
-		msgUnknownOption:   "%q bukan salah satu dari: %s",
+		msgUnknownOption:   "%s bukan salah satu dari: %s",
 		msgWantList:        "jawab dengan daftar",
 		msgWantDate:        "jawab dengan tanggal seperti 2026-01-31",
 		msgWantText:        "jawab dengan teks",
@@ -180,6 +182,7 @@ var messages = map[string]map[msgKey]string{
 		msgKeepGoing:         "Tidak, lanjutkan",
 		msgFormKeys:          "ctrl+b halaman sebelumnya • ctrl+x akhiri wawancara • ctrl+c simpan dan keluar",
 		msgHowMultiForm:      "Tekan x pada setiap yang sesuai, lalu Enter; Enter saja jika tidak ada.",
+		msgTheAnswer:         "jawaban itu",
 	},
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -24,13 +25,17 @@ func (e *AnswerError) Error() string { return e.Localized("en") }
 
 // Localized returns the message in lang.
 func (e *AnswerError) Localized(lang string) string {
-	return fmt.Sprintf("question %s: %s", e.Question, fmt.Sprintf(text(lang, e.Msg), e.Args...))
+	return fmt.Sprintf("question %s: %s", e.Question, e.Reason(lang))
 }
 
 // Reason returns only the message, for a prompt that already shows the
 // question.
 func (e *AnswerError) Reason(lang string) string {
-	return fmt.Sprintf(text(lang, e.Msg), e.Args...)
+	args := e.Args
+	if e.Msg == msgUnknownOption && len(args) > 0 && args[0] == "" {
+		args = append([]any{text(lang, msgTheAnswer)}, args[1:]...)
+	}
+	return fmt.Sprintf(text(lang, e.Msg), args...)
 }
 
 func answerErr(q *schema.Question, key msgKey, args ...any) error {
@@ -67,7 +72,7 @@ func (e *Engine) normalize(q *schema.Question, v any) (any, error) {
 			return nil, answerErr(q, msgWantOption, optionValues(q))
 		}
 		if _, ok := q.Option(s); !ok {
-			return nil, answerErr(q, msgUnknownOption, s, optionValues(q))
+			return nil, answerErr(q, msgUnknownOption, shown(s), optionValues(q))
 		}
 		return s, nil
 	case schema.TypeMulti:
@@ -87,7 +92,7 @@ func (e *Engine) normalize(q *schema.Question, v any) (any, error) {
 		}
 		for _, s := range list {
 			if _, ok := q.Option(s); !ok {
-				return nil, answerErr(q, msgUnknownOption, s, optionValues(q))
+				return nil, answerErr(q, msgUnknownOption, shown(s), optionValues(q))
 			}
 		}
 		if out == nil {
@@ -164,6 +169,19 @@ func toStrings(v any) ([]string, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// optionCode is what a mistyped option value looks like.
+var optionCode = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)
+
+// shown quotes a wrong option value for an error message only if it looks
+// like a mistyped option code: anything else may be personal data put in
+// the wrong field, and error messages end up in terminals and logs.
+func shown(s string) string {
+	if optionCode.MatchString(s) {
+		return strconv.Quote(s)
+	}
+	return "" // Reason puts "the answer" in the interview's language
 }
 
 func optionValues(q *schema.Question) string {

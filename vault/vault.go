@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"time"
 
 	"filippo.io/age"
@@ -29,6 +30,7 @@ var (
 	ErrNotVault        = errors.New("not a fieldvault vault, or damaged beyond use")
 	ErrNotFound        = errors.New("not found")
 	ErrReadOnly        = errors.New("the vault was opened read-only")
+	ErrCannotWrite     = errors.New("the vault file cannot be written: the disk or folder is read-only, or it belongs to someone else")
 	// ErrCorrupt means a stored value failed authentication: the file was
 	// altered or damaged.
 	ErrCorrupt = errCorrupt
@@ -157,6 +159,8 @@ func mapOpenError(path string, err error) error {
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
 		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrInvalidMapping):
 		return fmt.Errorf("%w: %s", ErrNotVault, path)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("%w: %s", ErrCannotWrite, path)
 	}
 	return fmt.Errorf("open vault: %w", err)
 }

@@ -84,6 +84,9 @@ func (a *app) report(err error) int {
 	case errors.Is(err, vault.ErrExists):
 		msg = "a vault already exists at " + path
 		hint = "use it, or choose another file with --vault"
+	case errors.Is(err, vault.ErrCannotWrite):
+		msg = "the vault at " + path + " cannot be written: the disk or folder is read-only, or the file belongs to another user"
+		hint = "reading still works ('fieldvault list'); to write, move the vault to a writable folder or fix its permissions"
 	case errors.Is(err, vault.ErrNotVault):
 		msg = path + " is not a fieldvault vault, or it is damaged"
 		hint = "check the path; if the vault is damaged, keep the file and restore your last backup"

@@ -27,12 +27,13 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 
-## bench: the speed budgets (see README)
+## bench: every speed and memory budget, measured, in one table
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./vault
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./intake
-	$(GO) test -run '^$$' -bench ExportImport10k -benchtime 3x ./sync
-	$(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync
+	@{ $(GO) test -run '^$$' -bench . -benchtime 20x ./vault; \
+	   $(GO) test -run '^$$' -bench . -benchtime 3x ./intake; \
+	   $(GO) test -run '^$$' -bench ExportImport10k -benchtime 3x ./sync; \
+	   $(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync; \
+	 } | grep '^Benchmark' | awk -f .ci/benchtable.awk
 
 ## fuzz: every decoder, FUZZTIME each (the seed corpus runs in `make test`)
 fuzz:

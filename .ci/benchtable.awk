@@ -1,0 +1,22 @@
+# Turns `go test -bench` output into the budget table `make bench` prints:
+# each budget from the issues, the measured value, and whether it holds.
+function row(what, budget, value, unit, ok) {
+	printf "| %-52s | %-10s | %12s %-4s | %-4s |\n", what, budget, value, unit, ok ? "yes" : "NO"
+}
+{
+	name = $1; sub(/-[0-9]+$/, "", name)
+	for (i = 3; i < NF; i += 2) m[name, $(i+1)] = $i
+	print > "/dev/stderr"
+}
+END {
+	print ""
+	printf "| %-52s | %-10s | %17s | %-4s |\n", "budget", "limit", "measured", "holds"
+	printf "|%s|%s|%s|%s|\n", "------------------------------------------------------", "------------", "-------------------", "------"
+	v = m["BenchmarkPutRecord", "median-ms"]; row("store one record, durable commit (median)", "5 ms", sprintf("%.2f", v), "ms", v <= 5)
+	v = m["BenchmarkList100k", "ns/op"] / 1e6; row("list 100,000 records", "1000 ms", sprintf("%.0f", v), "ms", v <= 1000)
+	v = m["BenchmarkBulkIntake10k", "ns/op"] / 1e6; row("store 10,000 intakes from JSON Lines", "10000 ms", sprintf("%.0f", v), "ms", v <= 10000)
+	v = m["BenchmarkExportImport10k", "export/baseline"]; row("export 10,000 records / tar + age, same run", "3x", sprintf("%.2f", v), "x", v <= 3)
+	v = m["BenchmarkExportImport10k", "import/baseline"]; row("import 10,000 records / tar + age, same run", "4x", sprintf("%.2f", v), "x", v <= 4)
+	v = m["BenchmarkMemory100k", "export-peak-MiB"]; row("peak heap exporting 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)
+	v = m["BenchmarkMemory100k", "import-peak-MiB"]; row("peak heap importing 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)
+}

@@ -379,17 +379,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 			}
 			return nil
 		}
-		val, msg := parseTyped(q, nil, s, lang)
-		if msg == "" {
-			var err error
-			if _, err = e.normalize(q, val); err != nil {
-				var ae *AnswerError
-				if errors.As(err, &ae) {
-					msg = ae.Reason(lang)
-				}
-			}
-		}
-		if msg != "" {
+		if _, msg := e.checkTyped(q, nil, s); msg != "" {
 			return errors.New(capitalize(msg))
 		}
 		return nil

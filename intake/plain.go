@@ -201,18 +201,7 @@ func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num
 			p.printf(text(lang, msgTryAgain)+"\n", capitalize(text(lang, msgRequired))+".")
 			continue
 		}
-		v, msg := parseTyped(q, opts, line, lang)
-		if msg == "" {
-			var nerr error
-			if v, nerr = e.normalize(q, v); nerr != nil {
-				var ae *AnswerError
-				if errors.As(nerr, &ae) {
-					msg = ae.Reason(lang)
-				} else {
-					msg = nerr.Error()
-				}
-			}
-		}
+		v, msg := e.checkTyped(q, opts, line)
 		if msg != "" {
 			p.printf(text(lang, msgTryAgain)+"\n", capitalize(strings.TrimSuffix(msg, "."))+".")
 			continue
@@ -257,6 +246,24 @@ func howTo(lang string, q *schema.Question) string {
 		return text(lang, msgHowDate)
 	}
 	return text(lang, msgHowText)
+}
+
+// checkTyped turns a typed line into a valid answer, or says in the
+// interview's language why it is not one. Both terminal runners use it.
+func (e *Engine) checkTyped(q *schema.Question, opts []choice, line string) (any, string) {
+	v, msg := parseTyped(q, opts, line, e.opts.Lang)
+	if msg != "" {
+		return nil, msg
+	}
+	v, err := e.normalize(q, v)
+	var ae *AnswerError
+	switch {
+	case errors.As(err, &ae):
+		return nil, ae.Reason(e.opts.Lang)
+	case err != nil:
+		return nil, err.Error()
+	}
+	return v, ""
 }
 
 // parseTyped turns a typed line into an answer value, or says why it can't.

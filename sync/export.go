@@ -191,16 +191,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		if err != nil {
 			return err
 		}
-		if err := writeTar(tw, "manifest.json", mb); err != nil {
-			return err
-		}
-		if err := writeTar(tw, "manifest.sig", sig); err != nil {
-			return err
-		}
-		if err := tw.Close(); err != nil {
-			return err
-		}
-		return aw.Close()
+		return closeSigned(tw, aw, "manifest", mb, sig)
 	})
 	if err != nil {
 		return nil, err
@@ -277,6 +268,21 @@ func sharedWith(share []string, contact string) bool {
 		}
 	}
 	return false
+}
+
+// closeSigned ends a bundle or receipt: NAME.json, its signature NAME.sig,
+// then the tar stream and the age file.
+func closeSigned(tw *tar.Writer, aw io.WriteCloser, name string, doc, sig []byte) error {
+	if err := writeTar(tw, name+".json", doc); err != nil {
+		return err
+	}
+	if err := writeTar(tw, name+".sig", sig); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return aw.Close()
 }
 
 func writeTar(tw *tar.Writer, name string, data []byte) error {

@@ -144,7 +144,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		if hdr.Typeflag == tar.TypeDir && (name == "records/" || name == "schemas/") {
 			continue // tar adds these when a person repacks a bundle
 		}
-		if hdr.Typeflag != tar.TypeReg || hdr.Size < 0 {
+		if hdr.Typeflag != tar.TypeReg || hdr.Size < 0 || sparse(hdr) {
 			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
 		}
 		if manifest != nil || receipt != nil {
@@ -210,6 +210,19 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		return checkReceipt(receipt, rsig, ownRecipient, contacts)
 	}
 	return nil, reject(hintDamaged, "the file is neither a fieldvault bundle nor a receipt")
+}
+
+// sparse reports a sparse tar entry. fieldvault never writes one, and its
+// holes would read as gigabytes of zeros that the file does not hold: anyone
+// can encrypt to a partner's public key, so this is checked before the
+// signature is.
+func sparse(hdr *tar.Header) bool {
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return hdr.Typeflag == tar.TypeGNUSparse
 }
 
 func orTooLarge(err error) error {
@@ -420,12 +433,15 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 		if err != nil {
 			return reject(hintDamaged, "the file changed while it was imported")
 		}
+		if sparse(hdr) {
+			return reject(hintDamaged, "the file changed while it was imported")
+		}
 		switch {
 		case strings.HasPrefix(hdr.Name, "records/"):
-			raw := make([]byte, hdr.Size)
 			if hdr.Size > maxRecord {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}
+			raw := make([]byte, hdr.Size)
 			_, err := io.ReadFull(tr, raw)
 			sum := sha256.Sum256(raw)
 			e := lookup(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
@@ -517,17 +533,7 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		tw := tar.NewWriter(aw)
-		if err := writeTar(tw, "receipt.json", rb); err != nil {
-			return err
-		}
-		if err := writeTar(tw, "receipt.sig", sig); err != nil {
-			return err
-		}
-		if err := tw.Close(); err != nil {
-			return err
-		}
-		return aw.Close()
+		return closeSigned(tar.NewWriter(aw), aw, "receipt", rb, sig)
 	})
 }
 

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -184,4 +186,22 @@ func TestTamperMatrix(t *testing.T) {
 	expectRejected(t, p.partner, "receipt sent back to its maker", receipt)
 	n += 2
 	t.Logf("%d tamper cases rejected with the vault unchanged", n)
+}
+
+// A sparse tar entry would read as a gigabyte of zeros from a few hundred
+// bytes. Anyone can encrypt to a partner's public key, so it is refused
+// before any signature is checked, and quickly.
+func TestSparseEntriesRefused(t *testing.T) {
+	data, err := os.ReadFile("testdata/sparse.tar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = checkPlain(bytes.NewReader(data), "age1pq1x", func() ([]vault.Contact, error) { return nil, nil })
+	if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "unexpected entry") {
+		t.Fatalf("sparse entry: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("refusing took %v", d)
+	}
 }

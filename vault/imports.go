@@ -51,15 +51,10 @@ func (v *Vault) LogImport(e *Import, deletes []string) error {
 			if _, err := uuid.Parse(id); err != nil {
 				continue
 			}
-			key := recordKey(id)
-			if tx.Bucket(bucketRecords).Get(key) == nil {
+			if existed, err := deleteRecord(tx, id); err != nil {
+				return err
+			} else if !existed {
 				continue
-			}
-			if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
-				return err
 			}
 			if err := v.appendAudit(tx, "record deleted: consent withdrawn at the source", id); err != nil {
 				return err
@@ -90,16 +85,12 @@ func (v *Vault) Withdraw(id string, pending []string) error {
 		return fmt.Errorf("record %q: %w", id, ErrNotFound)
 	}
 	return v.update(func(tx *bolt.Tx) error {
-		key := recordKey(id)
-		if tx.Bucket(bucketRecords).Get(key) == nil {
+		if existed, err := deleteRecord(tx, id); err != nil {
+			return err
+		} else if !existed {
 			return fmt.Errorf("record %s: %w", id, ErrNotFound)
 		}
-		if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
-			return err
-		}
+		key := recordKey(id)
 		if len(pending) > 0 {
 			t := Tombstone{ID: id, Pending: pending, Created: time.Now().UTC()}
 			if err := putSealed(tx, bucketTombs, v.keys.meta, key, t); err != nil {

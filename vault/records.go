@@ -412,15 +412,10 @@ func (v *Vault) DeleteRecords(ids []string) error {
 	}
 	return v.update(func(tx *bolt.Tx) error {
 		for _, id := range ids {
-			key := recordKey(id)
-			if tx.Bucket(bucketRecords).Get(key) == nil {
+			if existed, err := deleteRecord(tx, id); err != nil {
+				return err
+			} else if !existed {
 				return fmt.Errorf("record %s: %w", id, ErrNotFound)
-			}
-			if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
-				return err
 			}
 			if err := v.appendAudit(tx, "record deleted", id); err != nil {
 				return err
@@ -532,4 +527,17 @@ func ReadParsed[T any](v *Vault, ids []string, parse func(id string, raw []byte)
 		}
 		return nil
 	})
+}
+
+// deleteRecord removes a record and its summary inside tx and reports
+// whether it was there. id must be a valid UUID.
+func deleteRecord(tx *bolt.Tx, id string) (bool, error) {
+	key := recordKey(id)
+	if tx.Bucket(bucketRecords).Get(key) == nil {
+		return false, nil
+	}
+	if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
+		return false, err
+	}
+	return true, tx.Bucket(bucketSummaries).Delete(key)
 }

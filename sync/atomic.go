@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // writeAtomic creates a new file in dir through fill, under a temporary
@@ -23,6 +24,7 @@ func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
 	if !fi.IsDir() {
 		return "", fmt.Errorf("%s is not a folder", dir)
 	}
+	removeStale(dir)
 	tmp, err := os.CreateTemp(dir, ".fv-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("cannot write to %s: %w", dir, err)
@@ -79,4 +81,19 @@ func sameHash(path string, want hash.Hash) error {
 		return fmt.Errorf("%s does not read back as written: the disk may be failing", path)
 	}
 	return nil
+}
+
+// staleAfter is how old a temporary bundle must be before it is taken for
+// the leftover of a killed export rather than one being written now.
+const staleAfter = 10 * time.Minute
+
+// removeStale deletes what killed exports left in dir: partial bundles
+// under a temporary name. They are encrypted, but they fill USB sticks.
+func removeStale(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".fv-*.tmp"))
+	for _, m := range matches {
+		if fi, err := os.Stat(m); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(m)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
@@ -308,5 +309,27 @@ func TestManifestStrict(t *testing.T) {
 		if _, err := ParseManifest([]byte(bad)); err == nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+}
+
+// A killed export leaves a partial bundle under a temporary name; the next
+// export into the folder removes it once it is clearly stale.
+func TestStaleTempRemoved(t *testing.T) {
+	p := newPair(t)
+	intakes(t, p.field, 1, "Partner NGO")
+	dir := t.TempDir()
+	stale, fresh := filepath.Join(dir, ".fv-111.tmp"), filepath.Join(dir, ".fv-222.tmp")
+	os.WriteFile(stale, []byte("partial"), 0o600)
+	os.WriteFile(fresh, []byte("being written"), 0o600)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := Export(p.field, "Partner NGO", dir, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the stale partial bundle is still there")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a temporary bundle being written was removed")
 	}
 }

@@ -149,7 +149,27 @@ func Open(path string, opts Options) (*Vault, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opts.ReadOnly {
+		removeLeftovers(path)
+	}
 	return v, nil
+}
+
+// removeLeftovers wipes and removes what a killed Create or Compact left
+// beside the vault: full encrypted copies of it under a temporary name.
+// Holding the vault's lock means no other fieldvault is making them.
+func removeLeftovers(path string) {
+	base := filepath.Base(path)
+	for _, pattern := range []string{"." + base + ".compact-*", "." + base + ".new-*"} {
+		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), pattern))
+		for _, m := range matches {
+			if f, err := os.OpenFile(m, os.O_RDWR, 0); err == nil {
+				wipe(f)
+				f.Close()
+			}
+			os.Remove(m)
+		}
+	}
 }
 
 func mapOpenError(path string, err error) error {

@@ -506,3 +506,41 @@ func TestDamagedFileNeverPanics(t *testing.T) {
 	}
 	t.Logf("%d of 300 damaged files noticed, none panicked", errs)
 }
+
+// A killed compaction leaves a full copy of the vault under a temporary
+// name; the next writable open wipes and removes it.
+func TestLeftoversRemoved(t *testing.T) {
+	v := newTestVault(t)
+	path := v.Path()
+	v.Close()
+	dir := filepath.Dir(path)
+	left := []string{
+		filepath.Join(dir, "."+filepath.Base(path)+".compact-1234"),
+		filepath.Join(dir, "."+filepath.Base(path)+".new-5678"),
+	}
+	other := filepath.Join(dir, "notes.txt")
+	for _, f := range append(left, other) {
+		os.WriteFile(f, []byte("encrypted leftovers"), 0o600)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro.Close()
+	if _, err := os.Stat(left[0]); err != nil {
+		t.Fatal("a read-only open removed files")
+	}
+	rw, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	for _, f := range left {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there", f)
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("an unrelated file was removed")
+	}
+}

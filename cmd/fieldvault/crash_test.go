@@ -134,6 +134,14 @@ func TestCrashSafety(t *testing.T) {
 	// Running the commands again completes.
 	must("--vault", field, "intake", "--answers", answers)
 	must("--vault", field, "export", "--to", "Partner NGO", "--out", usb, "--all")
+	must("--vault", partner, "audit", "--verify")
+	declined := filepath.Join(dir, "declined.json")
+	os.WriteFile(declined, []byte(`{"answers": {"consent.interview": false}}`), 0o600)
+	must("--vault", partner, "intake", "--answers", declined) // a writable open of the partner too
+	// Killed compactions left full encrypted copies; writable opens remove them.
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(field), ".*.db.*")); len(left) > 0 {
+		t.Errorf("leftovers of killed processes remain: %v", left)
+	}
 	t.Logf("%d kills, %d records reported stored and found", killed, len(stored))
 }
 

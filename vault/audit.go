@@ -75,15 +75,9 @@ func (v *Vault) appendAudit(tx *bolt.Tx, action, subject string) error {
 // AuditLog returns every entry, oldest first, without checking the chain.
 func (v *Vault) AuditLog() ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := v.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAudit).ForEach(func(k, val []byte) error {
-			var e AuditEntry
-			if err := openSealed(v.keys.meta, bucketAudit, k, val, &e); err != nil {
-				return fmt.Errorf("read audit log: %w", err)
-			}
-			out = append(out, e)
-			return nil
-		})
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		out, err = allSealed[AuditEntry](v, tx, bucketAudit, "audit log")
+		return err
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out, err

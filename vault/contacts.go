@@ -67,15 +67,7 @@ func (v *Vault) Contacts() ([]Contact, error) {
 }
 
 func (v *Vault) contacts(tx *bolt.Tx) ([]Contact, error) {
-	var out []Contact
-	err := tx.Bucket(bucketContacts).ForEach(func(k, val []byte) error {
-		var c Contact
-		if err := openSealed(v.keys.meta, bucketContacts, k, val, &c); err != nil {
-			return fmt.Errorf("read contacts: %w", err)
-		}
-		out = append(out, c)
-		return nil
-	})
+	out, err := allSealed[Contact](v, tx, bucketContacts, "contacts")
 	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
 	return out, err
 }
@@ -143,15 +135,9 @@ func (v *Vault) LogExport(e *Export) error {
 // Exports returns the export log, oldest first.
 func (v *Vault) Exports() ([]Export, error) {
 	var out []Export
-	err := v.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketExports).ForEach(func(k, val []byte) error {
-			var e Export
-			if err := openSealed(v.keys.meta, bucketExports, k, val, &e); err != nil {
-				return fmt.Errorf("read export log: %w", err)
-			}
-			out = append(out, e)
-			return nil
-		})
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		out, err = allSealed[Export](v, tx, bucketExports, "export log")
+		return err
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, err

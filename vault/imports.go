@@ -29,15 +29,9 @@ type Import struct {
 // Imports returns the import log, oldest first.
 func (v *Vault) Imports() ([]Import, error) {
 	var out []Import
-	err := v.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketImports).ForEach(func(k, val []byte) error {
-			var e Import
-			if err := openSealed(v.keys.meta, bucketImports, k, val, &e); err != nil {
-				return fmt.Errorf("read import log: %w", err)
-			}
-			out = append(out, e)
-			return nil
-		})
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		out, err = allSealed[Import](v, tx, bucketImports, "import log")
+		return err
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, err
@@ -104,15 +98,9 @@ func (v *Vault) Withdraw(id string, pending []string) error {
 // Tombstones returns the withdrawals not yet confirmed by every contact.
 func (v *Vault) Tombstones() ([]Tombstone, error) {
 	var out []Tombstone
-	err := v.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTombs).ForEach(func(k, val []byte) error {
-			var t Tombstone
-			if err := openSealed(v.keys.meta, bucketTombs, k, val, &t); err != nil {
-				return fmt.Errorf("read withdrawals: %w", err)
-			}
-			out = append(out, t)
-			return nil
-		})
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		out, err = allSealed[Tombstone](v, tx, bucketTombs, "withdrawals")
+		return err
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, err

@@ -528,6 +528,22 @@ func openSealed(aead cipher.AEAD, bucket, key, sealed []byte, val any) error {
 	return nil
 }
 
+// allSealed opens every value of a bucket sealed under the meta key, for
+// the small logs and lists (contacts, exports, imports, withdrawals, audit).
+// what names them in an error.
+func allSealed[T any](v *Vault, tx *bolt.Tx, bucket []byte, what string) ([]T, error) {
+	var out []T
+	err := tx.Bucket(bucket).ForEach(func(k, val []byte) error {
+		var e T
+		if err := openSealed(v.keys.meta, bucket, k, val, &e); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
 // adFor is the associated data that binds a value to where it is stored.
 func adFor(bucket, key []byte) []byte {
 	ad := make([]byte, 0, len(bucket)+1+len(key))

@@ -82,29 +82,27 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 	if opts.answers != "" {
 		return a.runBulkIntake(s, opts)
 	}
-	if !a.inTTY && !a.accessible() {
-		return withHint(usageErr("an interview needs a terminal"),
-			"use --answers FILE to enter answers from a file, or --accessible for plain line-by-line prompts")
+	if err := a.needTerminal("use --answers FILE to enter answers from a file, or --accessible for plain line-by-line prompts"); err != nil {
+		return err
 	}
 	v, err := a.openVault(vault.Options{})
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	lang := opts.lang
-	if lang == "" {
-		lang = a.defaultLang(v, s)
-	}
-	sess, err := intake.Start(v, s, lang)
+	sess, err := intake.Start(v, s, a.interviewLang(v, s, opts.lang))
 	if err != nil {
 		return err
 	}
 	return a.interview(ctx, sess)
 }
 
-// defaultLang is the vault's language if the questionnaire has it, else the
-// questionnaire's first.
-func (a *app) defaultLang(v *vault.Vault, s *schema.Schema) string {
+// interviewLang is --lang if given, else the vault's language if the
+// questionnaire has it, else English, else the questionnaire's first.
+func (a *app) interviewLang(v *vault.Vault, s *schema.Schema, requested string) string {
+	if requested != "" {
+		return requested
+	}
 	if info, err := v.Info(); err == nil && s.HasLanguage(info.Lang) {
 		return info.Lang
 	}
@@ -112,6 +110,14 @@ func (a *app) defaultLang(v *vault.Vault, s *schema.Schema) string {
 		return "en"
 	}
 	return s.Languages[0]
+}
+
+// needTerminal refuses an interview that nobody could answer.
+func (a *app) needTerminal(hint string) error {
+	if a.inTTY || a.accessible() {
+		return nil
+	}
+	return withHint(usageErr("an interview needs a terminal"), hint)
 }
 
 // interview runs a session with the runner this terminal calls for, and
@@ -189,11 +195,7 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		return err
 	}
 	defer v.Close()
-	lang := opts.lang
-	if lang == "" {
-		lang = a.defaultLang(v, s)
-	}
-	ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: lang})
+	ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: a.interviewLang(v, s, opts.lang)})
 	var be *intake.BulkError
 	var le *intake.LineError
 	switch {

@@ -17,8 +17,8 @@ func newResumeCmd(a *app) *cobra.Command {
 'fieldvault list --status draft' shows the drafts.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !a.inTTY && !a.accessible() {
-				return withHint(usageErr("an interview needs a terminal"), "use --accessible for plain line-by-line prompts")
+			if err := a.needTerminal("use --accessible for plain line-by-line prompts"); err != nil {
+				return err
 			}
 			v, err := a.openVault(vault.Options{})
 			if err != nil {

@@ -47,15 +47,7 @@ const (
 // Bubble Tea program, so the terminal stays in one mode and no keystroke
 // falls between two screens.
 func (f *Form) Run(ctx context.Context, e *Engine) error {
-	m := &interview{f: f, e: e, lang: e.Lang(), theme: huh.ThemeCharm(), footer: text(e.Lang(), msgFormKeys)}
-	if f.Plain {
-		m.theme = huh.ThemeBase()
-	}
-	if e.State().Consent == nil && len(e.State().History) == 0 {
-		m.note(text(m.lang, msgConsentScript), e.Schema().Consent.Script.In(m.lang), m.startPage)
-	} else {
-		m.startPage()
-	}
+	m := f.Interview(e, tea.Quit)
 	prog := tea.NewProgram(m, tea.WithInput(f.In), tea.WithOutput(f.UI), tea.WithContext(ctx))
 	if _, err := prog.Run(); err != nil {
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil {
@@ -73,20 +65,42 @@ func (f *Form) Run(ctx context.Context, e *Engine) error {
 	return nil
 }
 
+// Interview returns the Bubble Tea model of one interview, for a program
+// that shows other screens too. When the interview ends (finished, stopped
+// at the person's wish, or failed) it returns onEnd's message; Err says
+// whether it failed. Keys the model does not own (Ctrl+C, quick exit) are
+// for the program around it.
+func (f *Form) Interview(e *Engine, onEnd tea.Cmd) *Interview {
+	m := &Interview{f: f, e: e, lang: e.Lang(), theme: huh.ThemeCharm(), footer: text(e.Lang(), msgFormKeys), onEnd: onEnd}
+	if f.Plain {
+		m.theme = huh.ThemeBase()
+	}
+	if e.State().Consent == nil && len(e.State().History) == 0 {
+		m.note(text(m.lang, msgConsentScript), e.Schema().Consent.Script.In(m.lang), m.startPage)
+	} else {
+		m.startPage()
+	}
+	return m
+}
+
+// Err is why the interview could not go on (a draft could not be saved).
+func (m *Interview) Err() error { return m.err }
+
 // step is one form on screen and what happens when it ends.
 type step struct {
 	form *huh.Form
 	done func(action)
 }
 
-// interview is the Bubble Tea model of a whole interview: a chain of steps
+// Interview is the Bubble Tea model of a whole interview: a chain of steps
 // (consent script, page rounds, alerts, confirmations) driven by the engine.
-type interview struct {
+type Interview struct {
 	f      *Form
 	e      *Engine
 	lang   string
 	theme  *huh.Theme
 	footer string
+	onEnd  tea.Cmd
 
 	cur       *step // nil when the interview is over
 	err       error
@@ -99,16 +113,16 @@ type interview struct {
 	readers []func()
 }
 
-func (m *interview) Init() tea.Cmd {
+func (m *Interview) Init() tea.Cmd {
 	if m.cur == nil {
-		return tea.Quit
+		return m.onEnd
 	}
 	return m.cur.form.Init()
 }
 
-func (m *interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.cur == nil {
-		return m, tea.Quit
+		return m, m.onEnd
 	}
 	cur := m.cur
 	if k, ok := msg.(tea.KeyMsg); ok {
@@ -130,14 +144,14 @@ func (m *interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // end finishes the current step and starts the next one, if any.
-func (m *interview) end(cur *step, act action) (tea.Model, tea.Cmd) {
+func (m *Interview) end(cur *step, act action) (tea.Model, tea.Cmd) {
 	if act == actCancel {
 		m.cancelled, m.cur = true, nil
-		return m, tea.Quit
+		return m, m.onEnd
 	}
 	cur.done(act)
 	if m.cur == nil {
-		return m, tea.Quit
+		return m, m.onEnd
 	}
 	if m.cur == cur {
 		// The step did not change (an unhandled key): keep the form.
@@ -148,7 +162,7 @@ func (m *interview) end(cur *step, act action) (tea.Model, tea.Cmd) {
 
 // View shows the current form; when the interview ends it shows nothing,
 // so no answer stays on screen longer than needed.
-func (m *interview) View() string {
+func (m *Interview) View() string {
 	if m.cur == nil {
 		return ""
 	}
@@ -156,12 +170,12 @@ func (m *interview) View() string {
 }
 
 // show makes g the form on screen.
-func (m *interview) show(g *huh.Group, done func(action)) {
+func (m *Interview) show(g *huh.Group, done func(action)) {
 	m.cur = &step{form: huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme), done: done}
 }
 
 // note shows a text to read, with a Continue button.
-func (m *interview) note(title, body string, then func()) {
+func (m *Interview) note(title, body string, then func()) {
 	n := huh.NewNote().Title(title).Description(body).Next(true).NextLabel(text(m.lang, msgNext))
 	m.show(huh.NewGroup(n), func(act action) {
 		switch act {
@@ -174,7 +188,7 @@ func (m *interview) note(title, body string, then func()) {
 }
 
 // startPage begins the engine's current page, or ends the interview.
-func (m *interview) startPage() {
+func (m *Interview) startPage() {
 	if m.e.Done() {
 		m.cur = nil
 		return
@@ -185,7 +199,7 @@ func (m *interview) startPage() {
 
 // round shows the questions of the page not yet shown: all of them at
 // first, then those that answers on this page revealed.
-func (m *interview) round() {
+func (m *Interview) round() {
 	e, lang := m.e, m.lang
 	p := e.Page()
 	saved := e.State().Answers
@@ -238,7 +252,7 @@ func (m *interview) round() {
 
 // submitPage hands the page to the engine, saves the draft, and shows any
 // alert before the next page.
-func (m *interview) submitPage() {
+func (m *Interview) submitPage() {
 	alerts, err := m.e.Submit(m.answers)
 	if err != nil {
 		// Each field was validated as it was typed, so this is a bug:
@@ -260,7 +274,7 @@ func (m *interview) submitPage() {
 
 // confirmStop asks the worker to confirm that the person wants to end the
 // interview; otherwise it goes back to where it was.
-func (m *interview) confirmStop(resume func()) {
+func (m *Interview) confirmStop(resume func()) {
 	v := "no"
 	sel := huh.NewSelect[string]().Title(text(m.lang, msgConfirmStopTitle)).
 		Options(huh.NewOption(text(m.lang, msgKeepGoing), "no"), huh.NewOption(text(m.lang, msgEnd), "yes")).Value(&v)

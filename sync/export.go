@@ -83,45 +83,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err != nil {
 		return nil, err
 	}
-	sent, seq, err := sentTo(v, c.ID)
+	sel, err := selectFor(v, c, opts.All)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	type pick struct {
-		version int
-		status  vault.Status
-		form    string
-	}
-	byID := map[string]pick{}
-	notShared := 0
-	err = v.EachSummary(func(s vault.Summary) error {
-		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
-			!opts.All && sent[s.ID] >= s.Version {
-			return nil
-		}
-		if !sharedWith(s.Share, c.Name) {
-			notShared++
-			return nil
-		}
-		ids = append(ids, s.ID)
-		byID[s.ID] = pick{s.Version, s.Status, s.Form}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(ids)
-	tombs, err := v.Tombstones()
-	if err != nil {
-		return nil, err
-	}
-	var withdrawals []string
-	for _, t := range tombs {
-		if slices.Contains(t.Pending, c.ID) {
-			withdrawals = append(withdrawals, t.ID)
-		}
-	}
+	ids, byID, withdrawals := sel.ids, sel.byID, sel.withdrawals
 	if len(ids) == 0 && len(withdrawals) == 0 {
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
@@ -131,13 +97,13 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Bundle:      uuid.NewString(),
 		Sender:      own.String(),
 		Recipient:   c.Recipient,
-		Seq:         seq + 1,
+		Seq:         sel.seq + 1,
 		Created:     time.Now().UTC(),
 		Records:     make([]Entry, 0, len(ids)),
 		Schemas:     []SchemaEntry{},
 		Withdrawals: withdrawals,
 	}
-	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: notShared}
+	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notShared}
 	path, err := writeAtomic(dir, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, recipient)
 		if err != nil {
@@ -207,6 +173,61 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		return nil, err
 	}
 	return res, nil
+}
+
+// pick is what the bundle writer needs to know of a chosen record.
+type pick struct {
+	version int
+	status  vault.Status
+	form    string
+}
+
+// selection is what the next bundle for a contact holds.
+type selection struct {
+	ids         []string // sorted
+	byID        map[string]pick
+	withdrawals []string
+	notShared   int   // finished records whose sharing consent does not name the contact
+	seq         int64 // the last sequence number used for the contact
+}
+
+// selectFor chooses from the sealed summaries, without decrypting any
+// record: finished records of this vault whose sharing consent names the
+// contact and, unless all, whose version it was not sent yet; and the
+// withdrawal notices it has not confirmed.
+func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
+	sent, seq, err := sentTo(v, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	sel := &selection{byID: map[string]pick{}, seq: seq}
+	err = v.EachSummary(func(s vault.Summary) error {
+		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
+			!all && sent[s.ID] >= s.Version {
+			return nil
+		}
+		if !sharedWith(s.Share, c.Name) {
+			sel.notShared++
+			return nil
+		}
+		sel.ids = append(sel.ids, s.ID)
+		sel.byID[s.ID] = pick{s.Version, s.Status, s.Form}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(sel.ids)
+	tombs, err := v.Tombstones()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tombs {
+		if slices.Contains(t.Pending, c.ID) {
+			sel.withdrawals = append(sel.withdrawals, t.ID)
+		}
+	}
+	return sel, nil
 }
 
 // sentTo returns the highest version of each record sent to a contact, and

@@ -79,6 +79,10 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 	if opts.lang != "" && !s.HasLanguage(opts.lang) {
 		return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, opts.lang, strings.Join(s.Languages, ", "))
 	}
+	if a.langFlag == "" && supportedLang(opts.lang) {
+		// intake's --lang, the interview's language, speaks for the interface too.
+		a.langFlag = opts.lang
+	}
 	if opts.answers != "" {
 		return a.runBulkIntake(s, opts)
 	}
@@ -97,14 +101,16 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 	return a.interview(ctx, sess)
 }
 
-// interviewLang is --lang if given, else the vault's language if the
-// questionnaire has it, else English, else the questionnaire's first.
+// interviewLang is --lang if given, else the interface language (the
+// vault's setting, then the OS locale) if the questionnaire has it, else
+// English, else the questionnaire's first.
 func (a *app) interviewLang(v *vault.Vault, s *schema.Schema, requested string) string {
 	if requested != "" {
 		return requested
 	}
-	if info, err := v.Info(); err == nil && s.HasLanguage(info.Lang) {
-		return info.Lang
+	a.unlocked(v)
+	if l := a.lang(); s.HasLanguage(l) {
+		return l
 	}
 	if s.HasLanguage("en") {
 		return "en"
@@ -112,7 +118,6 @@ func (a *app) interviewLang(v *vault.Vault, s *schema.Schema, requested string) 
 	return s.Languages[0]
 }
 
-// needTerminal refuses an interview that nobody could answer.
 func (a *app) needTerminal(hint string) error {
 	if a.inTTY || a.accessible() {
 		return nil

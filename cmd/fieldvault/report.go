@@ -48,13 +48,38 @@ func (e *hintError) Unwrap() error { return e.err }
 func withHint(err error, hint string) error { return &hintError{err, hint} }
 
 // report prints err as one sentence and a hint, in age's style, and returns
-// the exit code. This is the only place errors become exit codes.
+// the exit code.
 func (a *app) report(err error) int {
-	if errors.Is(err, errSilentUsage) {
+	switch {
+	case errors.Is(err, errSilentUsage):
 		return exitUsage
+	case errors.Is(err, errSilentQuit):
+		return exitOK
+	case errors.Is(err, errSilentCancel):
+		return exitCancelled
 	}
+	code, msg, hint := a.explain(err)
+	fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("error"), msg)
+	if hint != "" {
+		fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("hint"), hint)
+	}
+	return code
+}
+
+// explainShort is err as the session shows it: the sentence, then the hint.
+func (a *app) explainShort(err error) string {
+	_, msg, hint := a.explain(err)
+	if hint != "" {
+		return msg + "; " + hint
+	}
+	return msg
+}
+
+// explain turns err into its exit code, one sentence and a hint, in the
+// interface language. This is the only place errors become exit codes.
+func (a *app) explain(err error) (code int, msg, hint string) {
 	path, _ := a.vaultPath()
-	code, msg, hint := exitError, err.Error(), ""
+	code, msg = exitError, err.Error()
 	var ue *usageError
 	var he *hintError
 	var ce *vault.ChainError
@@ -62,55 +87,51 @@ func (a *app) report(err error) int {
 	var rej *sync.RejectError
 	switch {
 	case errors.As(err, &rej):
-		code, msg, hint = exitRejected, "rejected: "+rej.Reason+"; nothing was changed", rej.Hint
+		code, msg, hint = exitRejected, a.trf("rejected: %s; nothing was changed", rej.Reason), rej.Hint
 	case errors.As(err, &cancel):
 		code = exitCancelled
 	case errors.Is(err, errCancelled):
-		code, msg = exitCancelled, "cancelled; nothing was changed"
+		code, msg = exitCancelled, a.tr("cancelled; nothing was changed")
 	case errors.As(err, &ue):
-		code, hint = exitUsage, "run 'fieldvault help' to see the commands and their flags"
+		code, hint = exitUsage, a.tr("run 'fieldvault help' to see the commands and their flags")
 	case errors.Is(err, vault.ErrNoVault):
-		code, msg = exitNoVault, "no vault at "+path
-		hint = "run 'fieldvault init' to create one, or point --vault or FIELDVAULT_VAULT at an existing vault"
+		code, msg = exitNoVault, a.trf("no vault at %s", path)
+		hint = a.tr("run 'fieldvault init' to create one, or point --vault or FIELDVAULT_VAULT at an existing vault")
 	case errors.Is(err, vault.ErrBusy):
-		code, msg = exitBusy, "the vault at "+path+" is in use by another fieldvault process"
-		hint = "finish or close the other fieldvault, then try again"
+		code, msg = exitBusy, a.trf("the vault at %s is in use by another fieldvault process", path)
+		hint = a.tr("finish or close the other fieldvault, then try again")
 	case errors.Is(err, vault.ErrWrongPassphrase):
-		code, msg = exitPassphrase, "wrong passphrase; the vault was not unlocked"
-		hint = "check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase"
+		code, msg = exitPassphrase, a.tr("wrong passphrase; the vault was not unlocked")
+		hint = a.tr("check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase")
 	case errors.Is(err, vault.ErrWeakPassphrase):
-		code, msg = exitUsage, "that passphrase is too short: "+vault.ErrWeakPassphrase.Error()
-		hint = "a few unrelated words make a passphrase that is long and easy to remember"
+		code, msg = exitUsage, a.trf("that passphrase is too short: it needs at least %d characters", vault.MinPassphraseLen)
+		hint = a.tr("a few unrelated words make a passphrase that is long and easy to remember")
 	case errors.Is(err, vault.ErrExists):
-		msg = "a vault already exists at " + path
-		hint = "use it, or choose another file with --vault"
+		msg = a.trf("a vault already exists at %s", path)
+		hint = a.tr("use it, or choose another file with --vault")
 	case errors.Is(err, vault.ErrCannotWrite):
-		msg = "the vault at " + path + " cannot be written: the disk or folder is read-only, or the file belongs to another user"
-		hint = "reading still works ('fieldvault list'); to write, move the vault to a writable folder or fix its permissions"
+		msg = a.trf("the vault at %s cannot be written: the disk or folder is read-only, or the file belongs to another user", path)
+		hint = a.tr("reading still works ('fieldvault list'); to write, move the vault to a writable folder or fix its permissions")
 	case errors.Is(err, vault.ErrNotVault):
-		msg = path + " is not a fieldvault vault, or it is damaged"
-		hint = "check the path; if the vault is damaged, keep the file and restore your last backup"
+		msg = a.trf("%s is not a fieldvault vault, or it is damaged", path)
+		hint = a.tr("check the path; if the vault is damaged, keep the file and restore your last backup")
 	case errors.As(err, &ce):
-		hint = "the vault file was changed outside fieldvault; keep a copy of it and tell your coordinator"
+		hint = a.tr("the vault file was changed outside fieldvault; keep a copy of it and tell your coordinator")
 	case errors.Is(err, vault.ErrCorrupt):
-		msg = "the vault file at " + path + " is damaged or was altered outside fieldvault"
-		hint = "keep the file as it is, and restore your last backup onto another path"
+		msg = a.trf("the vault file at %s is damaged or was altered outside fieldvault", path)
+		hint = a.tr("keep the file as it is, and restore your last backup onto another path")
 	case errors.Is(err, vault.ErrNotFound):
-		hint = "run 'fieldvault list' to see what is in the vault"
+		hint = a.tr("run 'fieldvault list' to see what is in the vault")
 		if strings.HasPrefix(msg, "contact ") {
-			hint = "run 'fieldvault contact list' to see the partners"
+			hint = a.tr("run 'fieldvault contact list' to see the partners")
 		}
 	case errors.Is(err, vault.ErrDuplicate):
-		hint = "run 'fieldvault contact list' to see the partners"
+		hint = a.tr("run 'fieldvault contact list' to see the partners")
 	}
 	if errors.As(err, &he) {
 		hint = he.hint
 	}
-	fmt.Fprintf(a.err, "fieldvault: error: %s\n", sentence(msg))
-	if hint != "" {
-		fmt.Fprintf(a.err, "fieldvault: hint: %s\n", hint)
-	}
-	return code
+	return code, sentence(msg), hint
 }
 
 // sentence makes an error one lowercase line without a trailing period.

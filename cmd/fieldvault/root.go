@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -47,6 +46,11 @@ type app struct {
 	vaultFlag      string
 	passphraseFile string
 	accessibleFlag bool
+	// langFlag is --lang; vaultLang the unlocked vault's language setting.
+	langFlag  string
+	vaultLang string
+	// idleFlag is --idle-lock, the session's idle time before it locks.
+	idleFlag string
 }
 
 const helpExitCodes = `Exit codes:
@@ -67,6 +71,9 @@ Environment:
                                a new passphrase, for init and passphrase add/change
   FIELDVAULT_KDF_WORK_FACTOR   scrypt work factor for new passphrases (10 to 22, default 18)
   FIELDVAULT_ACCESSIBLE=1      plain line-by-line prompts (as --accessible; also TERM=dumb)
+  FIELDVAULT_IDLE_LOCK         idle time before the session locks (default 5m)
+  NO_COLOR                     no colours
+  LC_ALL, LC_MESSAGES, LANG    interface language when neither --lang nor the vault's setting says
 `
 
 // run executes the command line and returns the process exit code.
@@ -107,6 +114,14 @@ bundles carry records to partner organizations on a USB stick.`,
 	pf.StringVar(&a.vaultFlag, "vault", "", "vault `file` (default: your data folder, or $FIELDVAULT_VAULT)")
 	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "read the passphrase from the first line of `file`")
 	pf.BoolVar(&a.accessibleFlag, "accessible", false, "plain line-by-line prompts, for screen readers (or FIELDVAULT_ACCESSIBLE=1)")
+	pf.StringVar(&a.langFlag, "lang", "", "interface `language`: en (English) or id (Bahasa Indonesia); default: the vault's setting, then the OS locale")
+	root.Flags().StringVar(&a.idleFlag, "idle-lock", "", "lock the session after this idle `time`, e.g. 5m or 90s (default 5m, or $FIELDVAULT_IDLE_LOCK)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.langFlag != "" && !supportedLang(a.langFlag) {
+			return usageErr("--lang must be en or id, not %q", a.langFlag)
+		}
+		return nil
+	}
 
 	root.AddCommand(
 		newInitCmd(a),
@@ -125,10 +140,13 @@ bundles carry records to partner organizations on a USB stick.`,
 		newKeyCmd(a),
 		newPassphraseCmd(a),
 		newAuditCmd(a),
+		newOutboxCmd(a),
+		newSettingsCmd(a),
 		newVersionCmd(a),
 	)
 	// cobra's arg validators return plain errors; make them usage errors.
 	wrapArgs(root)
+	a.localizeHelp(root)
 	return root
 }
 
@@ -147,27 +165,22 @@ func wrapArgs(c *cobra.Command) {
 	}
 }
 
-// runHome is `fieldvault` with no arguments. With no terminal it prints help
-// and exits 2 rather than wait for input that will never come.
+// runHome is `fieldvault` with no arguments: the field session in a
+// terminal. With no terminal it prints help and exits 2 rather than wait for
+// input that will never come.
 func (a *app) runHome(cmd *cobra.Command) error {
 	if !a.inTTY {
 		cmd.SetOut(a.err)
 		cmd.Help()
 		return errSilentUsage
 	}
-	path, err := a.vaultPath()
-	if err != nil {
-		return err
+	if a.accessible() {
+		// The session's screens are drawn; plain prompts are per command.
+		cmd.Help()
+		fmt.Fprintln(a.err, a.tr("With plain prompts, work with the commands above: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'."))
+		return nil
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(a.err, "There is no vault yet at %s.\n", path)
-		ok, err := a.confirm("Create one now?")
-		if err != nil || !ok {
-			return err
-		}
-		return a.runInit(cmd.Context(), initOptions{})
-	}
-	return cmd.Help()
+	return a.runSession(cmd.Context())
 }
 
 func newVersionCmd(a *app) *cobra.Command {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,12 +52,24 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(a.out, "Record     %s\n", r.ID)
-	fmt.Fprintf(a.out, "Status     %s (version %d)\n", r.Status, r.Version)
-	if r.Schema.ID != "" {
-		fmt.Fprintf(a.out, "Form       %s %s\n", r.Schema.ID, r.Schema.Version)
+	text, err := recordText(v, r)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(a.out, "Created    %s by %s\n", r.Created.Local().Format(time.DateTime), dash(r.Worker))
+	fmt.Fprint(a.out, text)
+	return nil
+}
+
+// recordText is one record as people read it: its bookkeeping, then its
+// answers with the questions they answer.
+func recordText(v *vault.Vault, r *vault.Record) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Record     %s\n", r.ID)
+	fmt.Fprintf(&b, "Status     %s (version %d)\n", r.Status, r.Version)
+	if r.Schema.ID != "" {
+		fmt.Fprintf(&b, "Form       %s %s\n", r.Schema.ID, r.Schema.Version)
+	}
+	fmt.Fprintf(&b, "Created    %s by %s\n", r.Created.Local().Format(time.DateTime), dash(r.Worker))
 	if r.Source != "" {
 		from := r.Source
 		if cs, err := v.Contacts(); err == nil {
@@ -66,18 +79,18 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 				}
 			}
 		}
-		fmt.Fprintf(a.out, "From       %s\n", from)
+		fmt.Fprintf(&b, "From       %s\n", from)
 	}
-	fmt.Fprintf(a.out, "Updated    %s\n", r.Updated.Local().Format(time.DateTime))
+	fmt.Fprintf(&b, "Updated    %s\n", r.Updated.Local().Format(time.DateTime))
 	if r.Triage != "" {
-		fmt.Fprintf(a.out, "Triage     %s\n", r.Triage)
+		fmt.Fprintf(&b, "Triage     %s\n", r.Triage)
 	}
 	if len(r.Body) == 0 {
-		return nil
+		return b.String(), nil
 	}
 	body, err := intake.ParseBody(r.Body)
 	if err != nil {
-		return fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
+		return "", fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
 	}
 	// The record is shown with the questionnaire it was taken with, even if
 	// fieldvault has a newer one now.
@@ -89,9 +102,9 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 		// Without its questionnaire the record is still readable as data.
 		var buf bytes.Buffer
 		json.Indent(&buf, r.Body, "", "  ")
-		fmt.Fprintf(a.out, "\n%s\n", buf.Bytes())
-		return nil
+		fmt.Fprintf(&b, "\n%s\n", buf.Bytes())
+		return b.String(), nil
 	}
-	fmt.Fprint(a.out, intake.Render(s, body, r.Lang))
-	return nil
+	b.WriteString(intake.Render(s, body, r.Lang))
+	return b.String(), nil
 }

@@ -186,6 +186,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 			v.Close()
 			return nil, err
 		}
+		a.unlocked(v)
 		return v, nil
 	}
 	if !a.inTTY {
@@ -200,6 +201,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 		}
 		err = v.Unlock(p)
 		if err == nil {
+			a.unlocked(v)
 			return v, nil
 		}
 		if !errors.Is(err, vault.ErrWrongPassphrase) || try == 3 {
@@ -207,5 +209,13 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 			return nil, err
 		}
 		fmt.Fprintln(a.err, "Wrong passphrase. Try again.")
+	}
+}
+
+// unlocked learns the vault's interface language once its settings can be
+// read.
+func (a *app) unlocked(v *vault.Vault) {
+	if info, err := v.Info(); err == nil && supportedLang(info.Lang) {
+		a.vaultLang = info.Lang
 	}
 }

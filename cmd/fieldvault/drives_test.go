@@ -1,0 +1,24 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseMounts(t *testing.T) {
+	mounts := `sysfs /sys sysfs rw,nosuid 0 0
+/dev/nvme0n1p2 / ext4 rw,relatime 0 0
+/dev/nvme0n1p1 /boot/efi vfat rw 0 0
+tmpfs /run/user/1000 tmpfs rw 0 0
+/dev/sdb1 /media/worker/KINGSTON vfat rw,nosuid,nodev 0 0
+/dev/sdc1 /run/media/worker/USB\040DISK exfat rw 0 0
+/dev/sdd1 /srv/stick vfat rw 0 0
+/dev/sde1 /mnt/backup ext4 rw 0 0
+`
+	got := parseMounts(strings.NewReader(mounts))
+	want := []string{"/media/worker/KINGSTON", "/run/media/worker/USB DISK", "/srv/stick", "/mnt/backup"}
+	if !slices.Equal(got, want) {
+		t.Errorf("parseMounts = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,413 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/fieldvault/fieldvault/intake"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// The field session is `fieldvault` with no arguments in a terminal: one
+// unlock, then a home screen from which the day's work is done. It is one
+// Bubble Tea program on the terminal's alternate screen, so what it shows
+// never enters the scrollback, and it owns two ways out that work on every
+// screen: the quick exit key, and locking after idle time.
+
+// quickExitKey at once clears the screen, keeps an interview as a draft,
+// locks and exits. Esc is one key on every keyboard and reaches the program
+// in every terminal (unlike Ctrl+S and Ctrl+Q, which flow control takes).
+const quickExitKey = "esc"
+
+// defaultIdleLock is how long the session waits for a key before it locks.
+const defaultIdleLock = 5 * time.Minute
+
+// clearTerminal clears the screen and its scrollback and homes the cursor.
+const clearTerminal = "\x1b[H\x1b[2J\x1b[3J"
+
+// session is the Bubble Tea model of the field session.
+type session struct {
+	a     *app
+	path  string
+	v     *vault.Vault // open for the whole session; unlocked or not
+	idle  time.Duration
+	last  time.Time // the last key pressed
+	theme *huh.Theme
+	plain bool
+
+	scr    screen
+	width  int
+	busy   string // what runs in the background, if anything
+	locked bool   // keys dropped; the unlock screen is up
+	// lockDue is set when idle time ran out while work ran in the background.
+	lockDue bool
+
+	// The interview in progress, if any.
+	iv    *intake.Interview
+	isess *intake.Session
+
+	end sessionEnd
+}
+
+type sessionEnd int
+
+const (
+	endNone      sessionEnd = iota
+	endQuit                 // the worker chose Quit
+	endQuick                // the quick exit key
+	endInterrupt            // Ctrl+C or a signal
+)
+
+// screen is one screen of the session. init starts it (a huh form's first
+// command), update takes every message the session does not handle itself.
+type screen interface {
+	init() tea.Cmd
+	update(tea.Msg) tea.Cmd
+	view() string
+}
+
+type (
+	idleMsg  struct{}
+	jobDone  struct{ then func() tea.Cmd }
+	ivEnded  struct{}
+	startMsg struct{}
+)
+
+// idleLock is --idle-lock, then $FIELDVAULT_IDLE_LOCK, then five minutes.
+func (a *app) idleLock() (time.Duration, error) {
+	s := a.idleFlag
+	if s == "" {
+		s = a.getenv("FIELDVAULT_IDLE_LOCK")
+	}
+	if s == "" {
+		return defaultIdleLock, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Second || d > 24*time.Hour {
+		return 0, usageErr("the idle lock must be a time from 1s to 24h, like 5m or 90s, not %q", s)
+	}
+	return d, nil
+}
+
+// runSession runs the field session until the worker quits.
+func (a *app) runSession(ctx context.Context) error {
+	idle, err := a.idleLock()
+	if err != nil {
+		return err
+	}
+	path, err := a.vaultPath()
+	if err != nil {
+		return err
+	}
+	s := &session{a: a, path: path, idle: idle, last: time.Now(), plain: a.getenv("NO_COLOR") != ""}
+	s.theme = huh.ThemeCharm()
+	if s.plain {
+		s.theme = huh.ThemeBase()
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		s.scr = s.welcomeScreen()
+	} else {
+		v, err := vault.Open(path, vault.Options{})
+		if err != nil {
+			return err
+		}
+		s.v = v
+		s.scr = s.unlockScreen("")
+		s.locked = true
+	}
+	prog := tea.NewProgram(s, tea.WithInput(a.in), tea.WithOutput(a.err), tea.WithAltScreen(), tea.WithContext(ctx))
+	_, err = prog.Run()
+	// Whatever happened, nothing the session showed may stay on screen.
+	fmt.Fprint(a.err, clearTerminal)
+	if s.busy != "" {
+		// Work still runs in the background (quick exit during an export
+		// or import). The vault survives a process ending at any point, so
+		// leave without waiting for it; the exit releases the file.
+		return errSilentQuit
+	}
+	if s.v != nil {
+		s.v.Close()
+	}
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
+		return errSilentCancel
+	case err != nil:
+		return fmt.Errorf("terminal: %w", err)
+	case s.end == endInterrupt:
+		return errSilentCancel
+	}
+	return nil
+}
+
+func (s *session) Init() tea.Cmd {
+	return tea.Batch(s.scr.init(), s.tick(s.idle))
+}
+
+func (s *session) tick(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return idleMsg{} })
+}
+
+func (s *session) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if s.end != endNone {
+		return s, tea.Quit
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		s.width = msg.Width
+	case tea.KeyMsg:
+		s.last = time.Now()
+		switch msg.String() {
+		case quickExitKey:
+			return s, s.quit(endQuick)
+		case "ctrl+c":
+			return s, s.quit(endInterrupt)
+		}
+	case idleMsg:
+		return s, s.checkIdle()
+	case jobDone:
+		s.busy = ""
+		cmd := msg.then()
+		if s.lockDue {
+			return s, s.lock(s.a.tr("Locked after a time without use."))
+		}
+		return s, cmd
+	case ivEnded:
+		return s, s.interviewEnded()
+	}
+	if s.busy != "" {
+		return s, nil
+	}
+	return s, s.scr.update(msg)
+}
+
+// View draws the current screen with the session's own lines around it.
+// When the session ends it draws nothing.
+func (s *session) View() string {
+	if s.end != endNone {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(s.header())
+	b.WriteString("\n\n")
+	if s.busy != "" {
+		b.WriteString("  " + s.busy + "\n")
+	} else {
+		b.WriteString(s.scr.view())
+	}
+	b.WriteString("\n  " + s.a.trf("Esc: quick exit (saves, locks, clears the screen) · locks after %s idle", short(s.idle)) + "\n")
+	return b.String()
+}
+
+func (s *session) header() string {
+	if s.v == nil || s.locked {
+		return "  fieldvault"
+	}
+	h := "  fieldvault · " + s.v.Worker()
+	if info, err := s.v.Info(); err == nil {
+		h = "  fieldvault · " + info.Name
+		if w := s.v.Worker(); w != "" {
+			h += " · " + w
+		}
+	}
+	return h
+}
+
+// short prints a duration as people say it: 5m, 90s, 1h30m.
+func short(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
+// show makes scr the screen and starts it.
+func (s *session) show(scr screen) tea.Cmd {
+	s.scr = scr
+	return scr.init()
+}
+
+// job runs work in the background, showing label meanwhile; then runs on
+// the session's goroutine with work's outcome.
+func (s *session) job(label string, work func() func() tea.Cmd) tea.Cmd {
+	s.busy = label
+	return func() tea.Msg { return jobDone{work()} }
+}
+
+// checkIdle locks the session when no key was pressed for the idle time.
+func (s *session) checkIdle() tea.Cmd {
+	if s.locked || s.v == nil {
+		return s.tick(s.idle)
+	}
+	left := s.idle - time.Since(s.last)
+	if left > 0 {
+		return s.tick(left)
+	}
+	if s.busy != "" {
+		// Work in the background needs the keys; lock when it is done.
+		s.lockDue = true
+		return s.tick(s.idle)
+	}
+	return tea.Batch(s.lock(s.a.trf("Locked after %s without use.", short(s.idle))), s.tick(s.idle))
+}
+
+// lock keeps an interview in progress as a draft, drops the keys and what
+// was decrypted, clears the screen and asks for the passphrase again.
+func (s *session) lock(notice string) tea.Cmd {
+	if id, err := s.keepDraft(); err != nil {
+		notice += " " + s.a.trf("The interview could not be saved: %s.", s.a.explainShort(err))
+	} else if id != "" {
+		notice += " " + s.a.trf("The interview is saved as draft %s.", shortID(id))
+	}
+	s.v.Lock()
+	s.locked, s.lockDue = true, false
+	return tea.Sequence(tea.ClearScreen, s.show(s.unlockScreen(strings.TrimSpace(notice))))
+}
+
+// keepDraft saves the interview in progress, if any, and forgets it. Every
+// completed page is saved already; this makes sure of it.
+func (s *session) keepDraft() (string, error) {
+	if s.isess == nil {
+		return "", nil
+	}
+	sess := s.isess
+	s.iv, s.isess = nil, nil
+	err := sess.Save()
+	return sess.ID, err
+}
+
+// quit ends the session: any interview is kept as a draft, the vault is
+// locked, and the program ends drawing nothing.
+func (s *session) quit(end sessionEnd) tea.Cmd {
+	if s.busy == "" {
+		s.keepDraft()
+		if s.v != nil {
+			s.v.Lock()
+		}
+	}
+	s.end = end
+	s.scr = nil
+	return tea.Quit
+}
+
+// form wraps a huh form as a screen: done runs when it is submitted.
+type formScreen struct {
+	form *huh.Form
+	head string // lines above the form
+	done func() tea.Cmd
+}
+
+func (s *session) form(head string, done func() tea.Cmd, groups ...*huh.Group) *formScreen {
+	f := huh.NewForm(groups...).WithTheme(s.theme).WithShowHelp(true)
+	if s.width > 0 {
+		f = f.WithWidth(min(s.width-4, 100))
+	}
+	return &formScreen{form: f, head: head, done: done}
+}
+
+func (f *formScreen) init() tea.Cmd { return f.form.Init() }
+
+func (f *formScreen) update(msg tea.Msg) tea.Cmd {
+	m, cmd := f.form.Update(msg)
+	f.form = m.(*huh.Form)
+	if f.form.State == huh.StateCompleted {
+		return f.done()
+	}
+	return cmd
+}
+
+func (f *formScreen) view() string {
+	v := f.form.View()
+	if f.head != "" {
+		v = indent(f.head) + "\n\n" + v
+	}
+	return v
+}
+
+// textScreen shows text that may be longer than the terminal, scrolled
+// with the arrow and page keys; Enter or Ctrl+B leaves it.
+type textScreen struct {
+	s     *session
+	title string
+	lines []string
+	top   int
+	back  func() tea.Cmd
+	rows  int
+}
+
+func (s *session) text(title, body string, back func() tea.Cmd) *textScreen {
+	return &textScreen{s: s, title: title, lines: strings.Split(strings.TrimRight(body, "\n"), "\n"), back: back, rows: 20}
+}
+
+func (t *textScreen) init() tea.Cmd { return tea.WindowSize() }
+
+func (t *textScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		t.rows = max(msg.Height-8, 3)
+	case tea.KeyMsg:
+		switch msg.String() {
+		case "enter", "ctrl+b", "q", "backspace":
+			return t.back()
+		case "down", "j":
+			t.top++
+		case "up", "k":
+			t.top--
+		case "pgdown", " ", "f":
+			t.top += t.rows
+		case "pgup", "b":
+			t.top -= t.rows
+		case "home", "g":
+			t.top = 0
+		case "end", "G":
+			t.top = len(t.lines)
+		}
+		t.top = max(0, min(t.top, len(t.lines)-t.rows))
+	}
+	return nil
+}
+
+func (t *textScreen) view() string {
+	var b strings.Builder
+	b.WriteString("  " + t.title + "\n\n")
+	end := min(len(t.lines), t.top+t.rows)
+	for _, l := range t.lines[t.top:end] {
+		b.WriteString("  " + l + "\n")
+	}
+	keys := t.s.a.tr("Enter or Ctrl+B: back")
+	if len(t.lines) > t.rows {
+		keys = t.s.a.trf("lines %d-%d of %d · ↑↓ PgUp PgDn: scroll · ", t.top+1, end, len(t.lines)) + keys
+	}
+	b.WriteString("\n  " + keys + "\n")
+	return b.String()
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// shortID is enough of a record ID to tell records apart on screen.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
+
+// errSilentQuit and errSilentCancel end fieldvault without a message (a
+// quick exit prints nothing anyone could read over a shoulder).
+var (
+	errSilentQuit   = errors.New("")
+	errSilentCancel = errors.New("")
+)

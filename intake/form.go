@@ -171,7 +171,16 @@ func (m *Interview) View() string {
 
 // show makes g the form on screen.
 func (m *Interview) show(g *huh.Group, done func(action)) {
-	m.cur = &step{form: huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme), done: done}
+	m.cur = &step{form: huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme).WithKeyMap(KeyMap()), done: done}
+}
+
+// KeyMap is huh's keys without list filtering: "/" would start a filter
+// that Esc clears, and in the field session Esc is the quick exit.
+func KeyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Select.Filter.SetEnabled(false)
+	km.MultiSelect.Filter.SetEnabled(false)
+	return km
 }
 
 // note shows a text to read, with a Continue button.

@@ -44,6 +44,7 @@ type session struct {
 
 	scr    screen
 	width  int
+	height int
 	busy   string // what runs in the background, if anything
 	locked bool   // keys dropped; the unlock screen is up
 	// lockDue is set when idle time ran out while work ran in the background.
@@ -160,7 +161,7 @@ func (s *session) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		s.width = msg.Width
+		s.width, s.height = msg.Width, msg.Height
 	case tea.KeyMsg:
 		s.last = time.Now()
 		switch msg.String() {
@@ -309,7 +310,7 @@ type formScreen struct {
 }
 
 func (s *session) form(head string, done func() tea.Cmd, groups ...*huh.Group) *formScreen {
-	f := huh.NewForm(groups...).WithTheme(s.theme).WithShowHelp(true)
+	f := huh.NewForm(groups...).WithTheme(s.theme).WithShowHelp(true).WithKeyMap(intake.KeyMap())
 	if s.width > 0 {
 		f = f.WithWidth(min(s.width-4, 100))
 	}
@@ -355,7 +356,7 @@ func (t *textScreen) init() tea.Cmd { return tea.WindowSize() }
 func (t *textScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		t.rows = max(msg.Height-8, 3)
+		t.rows = max(msg.Height-10, 3)
 	case tea.KeyMsg:
 		switch msg.String() {
 		case "enter", "ctrl+b", "q", "backspace":

@@ -18,6 +18,11 @@ import (
 	"github.com/fieldvault/fieldvault/vault"
 )
 
+// backValue is the value of every list's Back option. huh lists need
+// values that are not empty: an empty one matches the unset value and
+// scrolls the list to it.
+const backValue = "\x00back"
+
 // The session's screens. Each returns a screen; choices lead to the next
 // one, and every list has a way back home.
 
@@ -25,15 +30,16 @@ import (
 func (s *session) welcomeScreen() screen {
 	a := s.a
 	choice := "create"
-	sel := huh.NewSelect[string]().Title(a.tr("Welcome to fieldvault")).
-		Description(a.trf(`fieldvault keeps what survivors tell you, with their consent, in an encrypted
+	intro := a.trf(`fieldvault keeps what survivors tell you, with their consent, in an encrypted
 vault on this laptop: %s
 
 Only a passphrase opens it. Nobody can recover a vault whose passphrases are
 all forgotten, not even fieldvault's makers. Records leave this laptop only in
-sealed bundles that just the partner you choose can open.`, s.path)).
+sealed bundles that just the partner you choose can open.`, s.path)
+	intro = a.tr("Welcome to fieldvault") + "\n\n" + intro
+	sel := huh.NewSelect[string]().
 		Options(huh.NewOption(a.tr("Create the vault"), "create"), huh.NewOption(a.tr("Quit"), "quit")).Value(&choice)
-	return s.form("", func() tea.Cmd {
+	return s.form(intro, func() tea.Cmd {
 		if choice == "quit" {
 			return s.quit(endQuit)
 		}
@@ -213,12 +219,10 @@ func (s *session) intakeScreen() screen {
 	for _, l := range sc.Languages {
 		opts = append(opts, huh.NewOption(languageName(l), l))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), ""))
-	sel := huh.NewSelect[string]().Title(a.tr("In which language is the interview?")).
-		Description(a.tr("The language the person is most at ease in. The questions and the consent script are shown in it.")).
-		Options(opts...).Value(&lang)
-	return s.form("", func() tea.Cmd {
-		if lang == "" {
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	sel := huh.NewSelect[string]().Title(a.tr("In which language is the interview?")).Options(opts...).Value(&lang)
+	return s.form(a.tr("The language the person is most at ease in. The questions and the consent script are shown in it."), func() tea.Cmd {
+		if lang == backValue {
 			return s.goHome()
 		}
 		sess, err := intake.Start(s.v, sc, lang)
@@ -289,7 +293,7 @@ func (s *session) interviewEnded() tea.Cmd {
 		return s.home(a.trf("Recorded that consent was not given (%s).", shortID(sess.ID)))
 	}
 	notice := a.trf("Saved record %s (triage: %s).", shortID(sess.ID), e.Triage().Level)
-	return s.show(s.text(a.tr("Summary to read back"), e.Summary(), func() tea.Cmd { return s.home(notice) }))
+	return s.show(s.text(a.trf("Record %s", shortID(sess.ID)), e.Summary(), func() tea.Cmd { return s.home(notice) }))
 }
 
 // resumeScreen lists the drafts.
@@ -301,11 +305,11 @@ func (s *session) resumeScreen(sums []vault.Summary) screen {
 			opts = append(opts, huh.NewOption(a.trf("%s  started %s", shortID(x.ID), x.Created), x.ID))
 		}
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), ""))
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
 	var id string
 	sel := huh.NewSelect[string]().Title(a.tr("Which draft?")).Options(opts...).Value(&id)
 	return s.form("", func() tea.Cmd {
-		if id == "" {
+		if id == backValue {
 			return s.goHome()
 		}
 		sess, err := intake.Continue(s.v, id)
@@ -336,15 +340,15 @@ func (s *session) recordsScreen(sums []vault.Summary, selected string) screen {
 	if len(opts) == 0 {
 		return s.text(a.tr("Records"), a.tr("No records yet."), s.goHome)
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), ""))
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
 	id := selected
 	desc := a.tr("ID, status, day taken, triage. Choose one to see it.")
 	if len(opts) > mostListed {
 		desc += " " + a.trf("The newest %d are listed; 'fieldvault list' shows all.", mostListed)
 	}
-	sel := huh.NewSelect[string]().Title(a.tr("Records")).Description(desc).Options(opts...).Value(&id).Height(min(len(opts)+3, 16))
-	return s.form("", func() tea.Cmd {
-		if id == "" {
+	sel := huh.NewSelect[string]().Title(a.tr("Records")).Options(opts...).Value(&id)
+	return s.form(desc, func() tea.Cmd {
+		if id == backValue {
 			return s.goHome()
 		}
 		return s.show(s.recordScreen(sums, id))
@@ -412,13 +416,11 @@ func (s *session) exportScreen() screen {
 	for _, o := range boxes {
 		opts = append(opts, huh.NewOption(a.trf("%s: %d waiting, %d withdrawals", o.Contact, o.Waiting, o.Withdrawals), o.Contact))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), ""))
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
 	var to string
-	sel := huh.NewSelect[string]().Title(a.tr("For which partner?")).
-		Description(a.tr("Only records the person agreed to share with that partner go in. Drafts and refusals never leave.")).
-		Options(opts...).Value(&to)
-	return s.form("", func() tea.Cmd {
-		if to == "" {
+	sel := huh.NewSelect[string]().Title(a.tr("For which partner?")).Options(opts...).Value(&to)
+	return s.form(a.tr("Only records the person agreed to share with that partner go in. Drafts and refusals never leave."), func() tea.Cmd {
+		if to == backValue {
 			return s.goHome()
 		}
 		return s.show(s.folderScreen(a.trf("Write the bundle for %s into which folder?", to), func(dir string) screen {
@@ -459,16 +461,16 @@ func (s *session) folderScreen(title string, then func(dir string) screen) scree
 	for _, d := range removableDrives() {
 		opts = append(opts, huh.NewOption(d, d))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Type a folder…"), "\x00type"), huh.NewOption(a.tr("Back"), ""))
+	opts = append(opts, huh.NewOption(a.tr("Type a folder…"), "\x00type"), huh.NewOption(a.tr("Back"), backValue))
 	var dir string
 	desc := a.tr("No removable drive was found; plug in the USB stick, or type a folder.")
 	if len(opts) > 2 {
 		desc = a.tr("Removable drives found on this laptop.")
 	}
-	sel := huh.NewSelect[string]().Title(title).Description(desc).Options(opts...).Value(&dir)
-	return s.form("", func() tea.Cmd {
+	sel := huh.NewSelect[string]().Title(title).Options(opts...).Value(&dir)
+	return s.form(desc, func() tea.Cmd {
 		switch dir {
-		case "":
+		case backValue:
 			return s.goHome()
 		case "\x00type":
 			return s.show(s.typeFolderScreen(title, then))
@@ -519,13 +521,11 @@ func (s *session) importFileScreen(dir string) screen {
 	for _, f := range files {
 		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %s", filepath.Base(f.path), day(f.mod)), f.path))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), ""))
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
 	var file string
-	sel := huh.NewSelect[string]().Title(a.tr("Which file?")).
-		Description(a.tr("Everything is checked before the vault changes; a file that is not addressed to this vault, not signed by a known partner, or altered is refused.")).
-		Options(opts...).Value(&file)
-	return s.form("", func() tea.Cmd {
-		if file == "" {
+	sel := huh.NewSelect[string]().Title(a.tr("Which file?")).Options(opts...).Value(&file)
+	return s.form(a.tr("Everything is checked before the vault changes; a file that is not addressed to this vault, not signed by a known partner, or altered is refused."), func() tea.Cmd {
+		if file == backValue {
 			return s.goHome()
 		}
 		return s.importing(file)

@@ -62,7 +62,6 @@ var indonesian = map[string]string{
 	"The interview ended before consent; nothing was stored.":                                           "Wawancara berakhir sebelum persetujuan; tidak ada yang disimpan.",
 	"Recorded that consent was not given (%s).":                                                         "Dicatat bahwa persetujuan tidak diberikan (%s).",
 	"Saved record %s (triage: %s).":                                                                     "Catatan %s disimpan (triase: %s).",
-	"Summary to read back":                                                                              "Ringkasan untuk dibacakan kembali",
 	"Which draft?":                                                                                      "Draf yang mana?",
 	"%s  started %s":                                                                                    "%s  dimulai %s",
 	"No records yet.":                                                                                   "Belum ada catatan.",

@@ -75,10 +75,9 @@ type screen interface {
 }
 
 type (
-	idleMsg  struct{}
-	jobDone  struct{ then func() tea.Cmd }
-	ivEnded  struct{}
-	startMsg struct{}
+	idleMsg struct{}
+	jobDone struct{ then func() tea.Cmd }
+	ivEnded struct{}
 )
 
 // idleLock is --idle-lock, then $FIELDVAULT_IDLE_LOCK, then five minutes.

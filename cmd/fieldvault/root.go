@@ -233,20 +233,6 @@ func (a *app) vaultPath() (string, error) {
 	return p, nil
 }
 
-// confirm asks a yes/no question on the terminal; no is the default.
-func (a *app) confirm(question string) (bool, error) {
-	fmt.Fprintf(a.err, "%s [y/N] ", question)
-	line, err := readLine(a.in)
-	if err != nil {
-		return false, err
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes", "ya":
-		return true, nil
-	}
-	return false, nil
-}
-
 // readLine reads one line a byte at a time, so nothing after it is consumed
 // from a shared standard input.
 func readLine(r io.Reader) (string, error) {

@@ -8,13 +8,25 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 FUZZTIME ?= 15s
 
-.PHONY: all build test lint bench fuzz stress cross clean
+.PHONY: all build test lint bench fuzz stress cross man completion clean
 
 all: build
 
 ## build: the fieldvault binary for this machine, in bin/
 build:
 	$(BUILD) -o bin/fieldvault ./cmd/fieldvault
+
+## man: the man pages, in man/man1 (English) and man/id/man1 (Bahasa
+## Indonesia), dated by the last commit so the same source gives the same pages
+man:
+	rm -rf man
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
+	  $(GO) run -ldflags '-X main.version=$(VERSION)' ./cmd/fieldvault gen-man man
+
+## completion: shell completion scripts for bash, zsh, fish and PowerShell, in completion/
+completion:
+	mkdir -p completion
+	for sh in bash zsh fish powershell; do $(GO) run ./cmd/fieldvault completion $$sh > completion/fieldvault.$$sh; done
 
 ## test: every unit and end-to-end test
 test:
@@ -54,4 +66,4 @@ cross:
 	GOOS=darwin  GOARCH=arm64 $(BUILD) -o bin/fieldvault-darwin-arm64 ./cmd/fieldvault
 
 clean:
-	rm -rf bin
+	rm -rf bin man completion

@@ -81,15 +81,7 @@ func (a *app) localizeHelp(root *cobra.Command) {
 	show := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
 		if a.lang() == "id" {
-			var walk func(*cobra.Command)
-			walk = func(c *cobra.Command) {
-				c.Short = a.trValue(c.Short)
-				c.Long = a.trValue(c.Long)
-				for _, sub := range c.Commands() {
-					walk(sub)
-				}
-			}
-			walk(root)
+			a.localizeTree(root)
 			r := strings.NewReplacer(
 				"Usage:", "Penggunaan:",
 				"Aliases:", "Nama lain:",
@@ -109,6 +101,15 @@ func (a *app) localizeHelp(root *cobra.Command) {
 		}
 		show(c, args)
 	})
+}
+
+// localizeTree translates every command's description.
+func (a *app) localizeTree(c *cobra.Command) {
+	c.Short = a.trValue(c.Short)
+	c.Long = a.trValue(c.Long)
+	for _, sub := range c.Commands() {
+		a.localizeTree(sub)
+	}
 }
 
 const helpExitCodesID = `Kode keluar:

@@ -29,6 +29,7 @@ created, triage level and questionnaire. No answers are shown; use
 	}
 	cmd.Flags().StringVar(&status, "status", "", "only records with this `status`: draft, complete, declined or delivered")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"draft", "complete", "declined", "delivered"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -116,6 +116,7 @@ bundles carry records to partner organizations on a USB stick.`,
 	pf.BoolVar(&a.accessibleFlag, "accessible", false, "plain line-by-line prompts, for screen readers (or FIELDVAULT_ACCESSIBLE=1)")
 	pf.StringVar(&a.langFlag, "lang", "", "interface `language`: en (English) or id (Bahasa Indonesia); default: the vault's setting, then the OS locale")
 	root.Flags().StringVar(&a.idleFlag, "idle-lock", "", "lock the session after this idle `time`, e.g. 5m or 90s (default 5m, or $FIELDVAULT_IDLE_LOCK)")
+	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(uiLanguages, cobra.ShellCompDirectiveNoFileComp))
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.langFlag != "" && !supportedLang(a.langFlag) {
 			return usageErr("--lang must be en or id, not %q", a.langFlag)
@@ -142,6 +143,7 @@ bundles carry records to partner organizations on a USB stick.`,
 		newAuditCmd(a),
 		newOutboxCmd(a),
 		newSettingsCmd(a),
+		newGenManCmd(a),
 		newVersionCmd(a),
 	)
 	// cobra's arg validators return plain errors; make them usage errors.

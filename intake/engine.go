@@ -50,6 +50,10 @@ type State struct {
 	History []int          `json:"history,omitempty"` // pages answered, for Back
 	Stopped bool           `json:"stopped,omitempty"` // the person ended the interview
 	Done    bool           `json:"done,omitempty"`
+	// Held are answers typed on the page being asked when the interview
+	// was locked or left: they fill the page in again when it is resumed,
+	// and count only once the page is submitted.
+	Held map[string]any `json:"held,omitempty"`
 }
 
 // Answer is what a runner hands in for one question.
@@ -86,9 +90,11 @@ func Restore(s *schema.Schema, st State, opts Options) (*Engine, error) {
 		st.Answers = map[string]any{}
 	}
 	// A draft's answers come back from JSON: lists as []any.
-	for id, v := range st.Answers {
-		if l, ok := v.([]any); ok {
-			st.Answers[id], _ = toStrings(l)
+	for _, m := range []map[string]any{st.Answers, st.Held} {
+		for id, v := range m {
+			if l, ok := v.([]any); ok {
+				m[id], _ = toStrings(l)
+			}
 		}
 	}
 	if st.Page < 0 || st.Page > len(s.Pages) {
@@ -166,9 +172,29 @@ func (e *Engine) Back() bool {
 	if !e.CanGoBack() {
 		return false
 	}
+	e.st.Held = nil
 	e.st.Page = e.st.History[len(e.st.History)-1]
 	e.st.History = e.st.History[:len(e.st.History)-1]
 	return true
+}
+
+// Hold keeps answers typed on the current page but not yet submitted, to
+// fill the page in again when a draft is resumed. Answers to questions not
+// on the page are ignored; nothing is validated until Submit.
+func (e *Engine) Hold(held map[string]any) {
+	p := e.Page()
+	e.st.Held = nil
+	if p == nil {
+		return
+	}
+	for _, q := range p.Questions {
+		if v, ok := held[q.ID]; ok && v != nil {
+			if e.st.Held == nil {
+				e.st.Held = map[string]any{}
+			}
+			e.st.Held[q.ID] = v
+		}
+	}
 }
 
 // Stop ends the interview at the person's wish. Answers to completed pages
@@ -293,7 +319,9 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 		valid[q.ID] = Answer{Value: v}
 	}
 
-	// Apply: forget earlier answers to this page (it may be a revisit).
+	// Apply: forget earlier answers to this page (it may be a revisit),
+	// and what was held of it.
+	e.st.Held = nil
 	for _, q := range p.Questions {
 		delete(e.st.Answers, q.ID)
 		e.st.Skipped = slices.DeleteFunc(e.st.Skipped, func(id string) bool { return id == q.ID })

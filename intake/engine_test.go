@@ -460,3 +460,67 @@ func ids(qs []*schema.Question) []string {
 	}
 	return out
 }
+
+// Answers held from a page left mid-way come back with the draft to fill
+// the page in again; they never count as answers, never outlive the page,
+// and nothing is held before consent.
+func TestHeldAnswers(t *testing.T) {
+	e := newEngine(t, "en")
+	e.Hold(map[string]any{"consent.withhold": "typed before consent"})
+	if _, err := e.Record(""); !errors.Is(err, ErrNoConsent) {
+		t.Fatalf("a draft was made before consent: %v", err)
+	}
+	submit(t, e, adultConsent)
+	submit(t, e, nil) // safety
+	page := e.Page().ID
+	e.Hold(map[string]any{"priority.own_words": "half a sent", "person.name": "not on this page", "nothing": nil})
+	if got := e.State().Held; len(got) != 1 || got["priority.own_words"] != "half a sent" {
+		t.Fatalf("held on %s = %v", page, got)
+	}
+	r, err := e.Record("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(r.Body), `"answers":{"priority.own_words"`) {
+		t.Errorf("a held answer counts as an answer: %s", r.Body)
+	}
+	raw, _ := json.Marshal(r)
+	var back vault.Record
+	json.Unmarshal(raw, &back)
+	e2, err := Resume(rescueNeeds(t), &back, Options{Worker: "Sari", Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e2.Page().ID != page || e2.State().Held["priority.own_words"] != "half a sent" {
+		t.Fatalf("resumed at %s holding %v", e2.Page().ID, e2.State().Held)
+	}
+	if _, ok := e2.State().Answers["priority.own_words"]; ok {
+		t.Error("the held answer became an answer on resume")
+	}
+	e2.Back()
+	if e2.State().Held != nil {
+		t.Errorf("Back kept what was held of another page: %v", e2.State().Held)
+	}
+	submit(t, e2, nil)
+	e2.Hold(map[string]any{"priority.own_words": "again"})
+	submit(t, e2, map[string]any{"priority.own_words": "a safe place"})
+	if e2.State().Held != nil {
+		t.Errorf("Submit kept what was held: %v", e2.State().Held)
+	}
+	// Multiple choices held come back from JSON as lists of strings.
+	e3 := newEngine(t, "en")
+	e3.Hold(map[string]any{"consent.referral": []string{"health"}})
+	submit(t, e3, adultConsent)
+	e3.Back()
+	e3.Hold(map[string]any{"consent.referral": []string{"legal"}})
+	r3, _ := e3.Record("")
+	raw, _ = json.Marshal(r3)
+	json.Unmarshal(raw, &back)
+	e4, err := Resume(rescueNeeds(t), &back, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := e4.State().Held["consent.referral"].([]string); !ok || !slices.Equal(got, []string{"legal"}) {
+		t.Errorf("held list after resume = %#v", e4.State().Held["consent.referral"])
+	}
+}

@@ -83,6 +83,26 @@ func (f *Form) Interview(e *Engine, onEnd tea.Cmd) *Interview {
 	return m
 }
 
+// Hold keeps what is typed on the page on screen, to be saved with the
+// draft: the interview is about to be locked or left mid-page.
+func (m *Interview) Hold() {
+	if m.e.Done() || m.answers == nil {
+		return
+	}
+	held := map[string]any{}
+	for id, a := range m.answers {
+		if !a.Skipped {
+			held[id] = a.Value
+		}
+	}
+	for id, raw := range m.raws {
+		if v := raw(); v != nil {
+			held[id] = v
+		}
+	}
+	m.e.Hold(held)
+}
+
 // Err is why the interview could not go on (a draft could not be saved).
 func (m *Interview) Err() error { return m.err }
 
@@ -111,6 +131,7 @@ type Interview struct {
 	answers map[string]Answer
 	asked   map[string]bool
 	readers []func()
+	raws    map[string]func() any // what the fields on screen hold now
 }
 
 func (m *Interview) Init() tea.Cmd {
@@ -146,6 +167,7 @@ func (m *Interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // end finishes the current step and starts the next one, if any.
 func (m *Interview) end(cur *step, act action) (tea.Model, tea.Cmd) {
 	if act == actCancel {
+		m.Hold()
 		m.cancelled, m.cur = true, nil
 		return m, m.onEnd
 	}
@@ -212,16 +234,22 @@ func (m *Interview) round() {
 	e, lang := m.e, m.lang
 	p := e.Page()
 	saved := e.State().Answers
+	held := e.State().Held
 	var fields []huh.Field
-	m.readers = nil
+	m.readers, m.raws = nil, map[string]func() any{}
 	for _, q := range e.Visible(m.answers) {
 		if m.asked[q.ID] {
 			continue
 		}
 		m.asked[q.ID] = true
-		field, read := m.f.field(e, q, saved[q.ID], m.answers)
+		prefill := saved[q.ID]
+		if v, ok := held[q.ID]; ok {
+			prefill = v
+		}
+		field, read, raw := m.f.field(e, q, prefill, m.answers)
 		fields = append(fields, field)
 		m.readers = append(m.readers, read)
+		m.raws[q.ID] = raw
 	}
 	if len(fields) == 0 {
 		m.submitPage()
@@ -308,8 +336,9 @@ func (f *Form) save() error {
 const skipValue = "\x00skip"
 
 // field builds the huh field for one question. read stores its value in
-// answers once the form is done.
-func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[string]Answer) (huh.Field, func()) {
+// answers once the form is done; raw returns what the field holds now, nil
+// if nothing, for Hold.
+func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[string]Answer) (field huh.Field, read func(), raw func() any) {
 	lang := e.Lang()
 	title := q.Label.In(lang)
 	if q.Required {
@@ -322,7 +351,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 	skipOpt := huh.NewOption(text(lang, msgPreferNot), skipValue)
 	switch q.Type {
 	case schema.TypeNote:
-		return huh.NewNote().Title(title).Description(desc), func() {}
+		return huh.NewNote().Title(title).Description(desc), func() {}, func() any { return nil }
 	case schema.TypeYesNo, schema.TypeChoice:
 		var opts []huh.Option[string]
 		if q.Type == schema.TypeYesNo {
@@ -343,16 +372,22 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 			v = s
 		}
 		sel := huh.NewSelect[string]().Title(title).Description(desc).Options(opts...).Value(&v)
-		return sel, func() {
+		value := func() any {
 			switch {
 			case v == skipValue:
-				answers[q.ID] = Answer{Skipped: true}
+				return nil
 			case q.Type == schema.TypeYesNo:
-				answers[q.ID] = Answer{Value: v == "yes"}
-			default:
-				answers[q.ID] = Answer{Value: v}
+				return v == "yes"
 			}
+			return v
 		}
+		return sel, func() {
+			if val := value(); val != nil {
+				answers[q.ID] = Answer{Value: val}
+			} else {
+				answers[q.ID] = Answer{Skipped: true}
+			}
+		}, value
 	case schema.TypeMulti:
 		var opts []huh.Option[string]
 		for _, c := range e.options(q) {
@@ -374,12 +409,17 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 				return nil
 			})
 		return ms, func() {
-			if contains(v, skipValue) {
-				answers[q.ID] = Answer{Skipped: true}
-				return
+				if contains(v, skipValue) {
+					answers[q.ID] = Answer{Skipped: true}
+					return
+				}
+				answers[q.ID] = Answer{Value: append([]string{}, v...)}
+			}, func() any {
+				if len(v) == 0 || contains(v, skipValue) {
+					return nil
+				}
+				return append([]string{}, v...)
 			}
-			answers[q.ID] = Answer{Value: append([]string{}, v...)}
-		}
 	}
 	// Typed answers: text, long text, number and date.
 	var v string
@@ -407,7 +447,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 		}
 		return nil
 	}
-	read := func() {
+	read = func() {
 		if strings.TrimSpace(v) == "" {
 			answers[q.ID] = Answer{Skipped: true}
 			return
@@ -415,10 +455,17 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 		val, _ := parseTyped(q, nil, v, lang)
 		answers[q.ID] = Answer{Value: val}
 	}
-	if q.Type == schema.TypeLongText {
-		return huh.NewText().Title(title).Description(desc).Value(&v).Lines(4).Validate(validate), read
+	// Held as typed, even half-typed: it only fills the field in again.
+	raw = func() any {
+		if strings.TrimSpace(v) == "" {
+			return nil
+		}
+		return v
 	}
-	return huh.NewInput().Title(title).Description(desc).Value(&v).Validate(validate), read
+	if q.Type == schema.TypeLongText {
+		return huh.NewText().Title(title).Description(desc).Value(&v).Lines(4).Validate(validate), read, raw
+	}
+	return huh.NewInput().Title(title).Description(desc).Value(&v).Validate(validate), read, raw
 }
 
 func contains(list []string, s string) bool {

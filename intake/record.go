@@ -26,6 +26,9 @@ type Body struct {
 type Draft struct {
 	Page    int   `json:"page"`
 	History []int `json:"history,omitempty"`
+	// Held are answers typed on that page before the interview was locked
+	// or left; see State.Held.
+	Held map[string]any `json:"held,omitempty"`
 }
 
 // ParseBody decodes a record body.
@@ -58,7 +61,7 @@ func (e *Engine) Record(id string) (*vault.Record, error) {
 		r.Status = vault.StatusComplete
 		if !e.st.Done {
 			r.Status = vault.StatusDraft
-			b.Draft = &Draft{Page: e.st.Page, History: e.st.History}
+			b.Draft = &Draft{Page: e.st.Page, History: e.st.History, Held: e.st.Held}
 		}
 	case e.st.Done:
 		// Refused, or stopped before consent was complete: keep the
@@ -112,6 +115,7 @@ func Resume(s *schema.Schema, r *vault.Record, opts Options) (*Engine, error) {
 		Consent: b.Consent,
 		Page:    b.Draft.Page,
 		History: b.Draft.History,
+		Held:    b.Draft.Held,
 	}, opts)
 }
 

@@ -275,13 +275,15 @@ func (s *session) lock(notice string) tea.Cmd {
 	return tea.Sequence(tea.ClearScreen, s.show(s.unlockScreen(strings.TrimSpace(notice))))
 }
 
-// keepDraft saves the interview in progress, if any, and forgets it. Every
-// completed page is saved already; this makes sure of it.
+// keepDraft saves the interview in progress, if any, and forgets it: every
+// completed page is saved already, and what is typed on the page on screen
+// is held in the draft, so nobody is asked the same thing twice.
 func (s *session) keepDraft() (string, error) {
 	if s.isess == nil {
 		return "", nil
 	}
 	sess := s.isess
+	s.iv.Hold()
 	s.iv, s.isess = nil, nil
 	err := sess.Save()
 	return sess.ID, err

@@ -158,6 +158,10 @@ func (a *app) interrupted(sess *intake.Session, err error) error {
 	if !cancelled && !errors.Is(err, intake.ErrInputEnded) {
 		return err
 	}
+	// Keep what was typed on the page being asked, too (after consent).
+	if err := sess.Save(); err != nil {
+		return err
+	}
 	if sess.ID == "" {
 		if cancelled {
 			return errCancelled

@@ -277,6 +277,19 @@ func TestSessionQuickExit(t *testing.T) {
 	if strings.Count(out, "draft") != 1 {
 		t.Fatalf("want one draft after the quick exit:\n%s", out)
 	}
+	// The draft holds the page being typed, to fill it in again.
+	draft := strings.Fields(strings.Split(out, "\n")[1])[0]
+	if out := sv.run("", "show", "--json", draft); !regexp.MustCompile(`"held": \{\s*"priority.own_words": "CanaryQuickTyping"\s*\}`).MatchString(out) {
+		t.Errorf("the draft does not hold the page being typed:\n%s", out)
+	}
+	tm = sv.start()
+	tm.unlock()
+	tm.choose(`Resume a draft`)
+	tm.wait(`Which draft\?`)
+	tm.keys("Enter")
+	tm.wait(`Page 3 of 11: What matters most[\s\S]*CanaryQuickTyping`)
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
 	vaulttest.Check(t, []string{sv.dir}, []string{"CanaryQuickTyping", "CanaryQuickWithhold"}, nil)
 }
 

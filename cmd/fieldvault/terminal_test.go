@@ -163,8 +163,9 @@ func TestTerminalIntake(t *testing.T) {
 
 	tm = startTmux(t, env, bin+" resume "+draft[:8])
 	tm.wait(`Continuing draft .* at page 4 of 11`)
-	tm.wait(`What would you like us to call you\?`)
-	tm.keys("text:CanaryNameAyu", "Enter", "Enter", "Enter", "Enter", "Enter")
+	// What was typed on the page when Ctrl+C was pressed is there again.
+	tm.wait(`What would you like us to call you\?[\s\S]*> CanaryNameAyu`)
+	tm.keys("Enter", "Enter", "Enter", "Enter", "Enter")
 	tm.wait(`Page 5 of 11: A safe place`)
 	tm.keys("Up", "Up", "Enter", "Enter") // a safe place tonight: yes; nobody with them: skip
 	// The follow-up questions that "yes" reveals come in a second round

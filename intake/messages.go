@@ -63,6 +63,7 @@ const (
 	msgFormKeys
 	msgHowMultiForm
 	msgTheAnswer
+	msgSensitiveHidden
 )
 
 var messages = map[string]map[msgKey]string{
@@ -124,6 +125,7 @@ var messages = map[string]map[msgKey]string{
 		msgFormKeys:          "ctrl+b previous page • ctrl+x end the interview • ctrl+c save and quit",
 		msgHowMultiForm:      "Press x on each that applies, then Enter; Enter alone for none.",
 		msgTheAnswer:         "the answer",
+		msgSensitiveHidden:   "•••••• (sensitive; press s to show)",
 	},
 	"id": {
 		msgUnknownQuestion: "kuesioner ini tidak memiliki pertanyaan tersebut",
@@ -183,6 +185,7 @@ var messages = map[string]map[msgKey]string{
 		msgFormKeys:          "ctrl+b halaman sebelumnya • ctrl+x akhiri wawancara • ctrl+c simpan dan keluar",
 		msgHowMultiForm:      "Tekan x pada setiap yang sesuai, lalu Enter; Enter saja jika tidak ada.",
 		msgTheAnswer:         "jawaban itu",
+		msgSensitiveHidden:   "•••••• (sensitif; tekan s untuk menampilkan)",
 	},
 }
 

@@ -11,8 +11,10 @@ import (
 
 // Render writes a record's answers as a person reads them: page by page,
 // each question's label and the answer in the record's language. Skipped
-// questions say so; questions never asked are left out.
-func Render(s *schema.Schema, b *Body, lang string) string {
+// questions say so; questions never asked are left out. With mask, the
+// answers to questions marked sensitive are hidden, for a screen others
+// may see.
+func Render(s *schema.Schema, b *Body, lang string, mask bool) string {
 	var sb strings.Builder
 	if b.Consent != nil {
 		c := b.Consent
@@ -32,6 +34,8 @@ func Render(s *schema.Schema, b *Body, lang string) string {
 		for _, q := range p.Questions {
 			v, answered := b.Answers[q.ID]
 			switch {
+			case answered && mask && q.Sensitive:
+				lines = append(lines, fmt.Sprintf("  %s\n    %s", q.Label.In(lang), text(lang, msgSensitiveHidden)))
 			case answered:
 				lines = append(lines, fmt.Sprintf("  %s\n    %s", q.Label.In(lang), answerText(&q, v, lang)))
 			case slices.Contains(b.Skipped, q.ID):

@@ -48,8 +48,17 @@ func (c Card) Fingerprint() string {
 	return code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:]
 }
 
-// ParseCard reads a contact card line.
-func ParseCard(line string) (Card, error) {
+// ParseCard reads a contact card: the line that starts with the card's
+// prefix, so a file that also holds other lines (the fingerprint that
+// 'fieldvault card' prints beside it, a note) still gives just the card.
+func ParseCard(text string) (Card, error) {
+	line := text
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), cardPrefix+" ") {
+			line = l
+			break
+		}
+	}
 	fields := strings.Fields(strings.TrimSpace(line))
 	if len(fields) < 4 || fields[0] != cardPrefix {
 		return Card{}, fmt.Errorf("%w: a card starts with %q and holds a recipient, a signing key and a name", ErrBadCard, cardPrefix)

@@ -118,6 +118,17 @@ func TestCard(t *testing.T) {
 	if back.Name != "Yayasan Pelangi Medan" || back.Fingerprint() != c.Fingerprint() || back.String() != line {
 		t.Errorf("round trip: %+v", back)
 	}
+	// A file with the fingerprint line (card > file 2>&1) or a note
+	// around the card still gives the card, and only its own line's name.
+	for _, text := range []string{
+		line + "\nFingerprint: " + c.Fingerprint() + "\n",
+		"From Yayasan, 27 November:\r\n" + line + "\r\nCall us to check the fingerprint.\r\n",
+	} {
+		got, err := ParseCard(text)
+		if err != nil || got.Name != "Yayasan Pelangi Medan" || got.Fingerprint() != c.Fingerprint() {
+			t.Errorf("ParseCard(%.60q) = %+v, %v", text, got, err)
+		}
+	}
 	for _, bad := range []string{
 		"", "fieldvault-card-v1", strings.Replace(line, "age1pq1", "age1", 1),
 		strings.Replace(line, "ed25519:", "ed448:", 1), strings.TrimSuffix(line, " Yayasan Pelangi Medan"),

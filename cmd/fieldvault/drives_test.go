@@ -22,3 +22,11 @@ tmpfs /run/user/1000 tmpfs rw 0 0
 		t.Errorf("parseMounts = %q, want %q", got, want)
 	}
 }
+
+func TestWrap(t *testing.T) {
+	got := wrap("Wrote bundle 1 for Partner NGO, in /a/very/long/path/that/does/not/fit\nsecond", 24)
+	want := "Wrote bundle 1 for\nPartner NGO, in\n/a/very/long/path/that/d\noes/not/fit\nsecond"
+	if got != want {
+		t.Errorf("wrap =\n%s\nwant\n%s", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
@@ -305,9 +306,10 @@ func (s *session) quit(end sessionEnd) tea.Cmd {
 
 // form wraps a huh form as a screen: done runs when it is submitted.
 type formScreen struct {
-	form *huh.Form
-	head string // lines above the form
-	done func() tea.Cmd
+	form  *huh.Form
+	head  string // lines above the form
+	width int    // the terminal's, to wrap head
+	done  func() tea.Cmd
 }
 
 func (s *session) form(head string, done func() tea.Cmd, groups ...*huh.Group) *formScreen {
@@ -315,12 +317,15 @@ func (s *session) form(head string, done func() tea.Cmd, groups ...*huh.Group) *
 	if s.width > 0 {
 		f = f.WithWidth(min(s.width-4, 100))
 	}
-	return &formScreen{form: f, head: head, done: done}
+	return &formScreen{form: f, head: head, done: done, width: s.width}
 }
 
 func (f *formScreen) init() tea.Cmd { return f.form.Init() }
 
 func (f *formScreen) update(msg tea.Msg) tea.Cmd {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		f.width = ws.Width
+	}
 	m, cmd := f.form.Update(msg)
 	f.form = m.(*huh.Form)
 	if f.form.State == huh.StateCompleted {
@@ -332,9 +337,41 @@ func (f *formScreen) update(msg tea.Msg) tea.Cmd {
 func (f *formScreen) view() string {
 	v := f.form.View()
 	if f.head != "" {
-		v = indent(f.head) + "\n\n" + v
+		v = indent(wrap(f.head, f.width-4)) + "\n\n" + v
 	}
 	return v
+}
+
+// wrap breaks text into lines of at most width characters, at spaces where
+// it can, so that nothing is cut off at the terminal's edge.
+func wrap(text string, width int) string {
+	if width < 20 {
+		width = 76
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			for utf8.RuneCountInString(word) > width {
+				// A long path: break it where it must.
+				if line != "" {
+					out, line = append(out, line), ""
+				}
+				r := []rune(word)
+				out, word = append(out, string(r[:width])), string(r[width:])
+			}
+			switch {
+			case line == "":
+				line = word
+			case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+				out, line = append(out, line), word
+			default:
+				line += " " + word
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // textScreen shows text that may be longer than the terminal, scrolled
@@ -346,6 +383,10 @@ type textScreen struct {
 	top   int
 	back  func() tea.Cmd
 	rows  int
+	// reveal, if set, renders the text with sensitive parts shown or not;
+	// the s key switches.
+	reveal   func(show bool) string
+	revealed bool
 }
 
 func (s *session) text(title, body string, back func() tea.Cmd) *textScreen {
@@ -374,6 +415,11 @@ func (t *textScreen) update(msg tea.Msg) tea.Cmd {
 			t.top = 0
 		case "end", "G":
 			t.top = len(t.lines)
+		case "s":
+			if t.reveal != nil {
+				t.revealed = !t.revealed
+				t.lines = strings.Split(strings.TrimRight(t.reveal(t.revealed), "\n"), "\n")
+			}
 		}
 		t.top = max(0, min(t.top, len(t.lines)-t.rows))
 	}
@@ -388,6 +434,9 @@ func (t *textScreen) view() string {
 		b.WriteString("  " + l + "\n")
 	}
 	keys := t.s.a.tr("Enter or Ctrl+B: back")
+	if t.reveal != nil {
+		keys = t.s.a.tr("s: show or hide sensitive answers") + " · " + keys
+	}
 	if len(t.lines) > t.rows {
 		keys = t.s.a.trf("lines %d-%d of %d · ↑↓ PgUp PgDn: scroll · ", t.top+1, end, len(t.lines)) + keys
 	}

@@ -365,12 +365,22 @@ func (s *session) recordScreen(sums []vault.Summary, id string) screen {
 	}
 	var body string
 	if err == nil {
-		body, err = recordText(s.v, r)
+		body, err = recordText(s.v, r, true)
 	}
 	if err != nil {
 		return s.text(a.tr("Record"), a.explainShort(err), back)
 	}
-	return s.text(a.trf("Record %s", shortID(id)), body, back)
+	// Sensitive answers stay hidden until the worker asks for them: others
+	// may see the screen.
+	t := s.text(a.trf("Record %s", shortID(id)), body, back)
+	t.reveal = func(show bool) string {
+		text, err := recordText(s.v, r, !show)
+		if err != nil {
+			return a.explainShort(err)
+		}
+		return text
+	}
+	return t
 }
 
 // outboxScreen shows, per partner, what waits and what came back.

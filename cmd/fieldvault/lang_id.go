@@ -102,6 +102,8 @@ var indonesian = map[string]string{
 	"name:    ": "nama:    ",
 	"language:": "bahasa:  ",
 
+	"s: show or hide sensitive answers": "s: tampilkan atau sembunyikan jawaban sensitif",
+
 	// Values shown as they are stored.
 	"draft":     "draf",
 	"complete":  "lengkap",

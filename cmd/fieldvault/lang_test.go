@@ -88,6 +88,9 @@ func TestIndonesianComplete(t *testing.T) {
 	root := newRootCmd(&app{streams: &streams{getenv: func(string) string { return "" }}})
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
 		for _, s := range []string{c.Short, c.Long} {
 			if s == "" {
 				continue

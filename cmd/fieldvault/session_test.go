@@ -195,7 +195,18 @@ func TestSessionFirstRunIntakeAndRecords(t *testing.T) {
 			tm.keys("Down")
 		}
 		tm.keys("Enter")
-		s = tm.wait(`Record [0-9a-f]{8}[\s\S]*Enter or Ctrl\+B: back`)
+		s = tm.wait(`Record [0-9a-f]{8}[\s\S]*s: show or hide sensitive answers`)
+		// Names, own words and what to withhold are sensitive: hidden
+		// until asked for.
+		for range 5 {
+			if strings.Contains(s, "CanaryRecord") {
+				t.Fatalf("a sensitive answer is shown before it was asked for:\n%s", s)
+			}
+			tm.keys("PgDn")
+			s = tm.screen()
+		}
+		tm.keys("Home", "s")
+		s = tm.wait(`sensitive answers`)
 		for range 5 { // every part of a long record, one screen at a time
 			one, two := strings.Contains(s, "CanaryRecordOne"), strings.Contains(s, "CanaryRecordTwo")
 			if one && two {
@@ -326,4 +337,61 @@ func TestSessionIndonesian(t *testing.T) {
 	if out := sv.run("", "settings", "--json"); !strings.Contains(out, `"language": "id"`) {
 		t.Errorf("settings = %s", out)
 	}
+}
+
+// From the home screen: the outbox, an export to a folder, and the
+// partner's receipt imported back, marking the record delivered.
+func TestSessionExportImport(t *testing.T) {
+	sv := newSessionVault(t)
+	sv.run("", "init", "--worker", "Sari", "--name", "Field team")
+	partner := &sessionVault{t: t, bin: sv.bin, dir: t.TempDir()}
+	partner.run("", "init", "--worker", "Budi", "--name", "Partner NGO")
+	usb := t.TempDir()
+	for _, x := range [][2]*sessionVault{{sv, partner}, {partner, sv}} {
+		card := filepath.Join(t.TempDir(), "card.txt")
+		os.WriteFile(card, []byte(x[1].run("", "card")), 0o600)
+		x[0].run("", "contact", "add", "--file", card)
+	}
+	sv.run(`{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": ["Partner NGO"], "consent.referral": ["legal"], "consent.followup": false, "person.name": "CanaryShared"}}`, "intake", "--answers", "-")
+
+	tm := sv.start()
+	tm.unlock()
+	tm.choose("Outbox")
+	tm.wait(`Partner NGO  \([A-Z2-7-]+\)[\s\S]*records waiting to be sent: 1[\s\S]*last bundle: none yet`)
+	tm.keys("Enter")
+	tm.choose("Export to USB")
+	tm.wait(`For which partner\?[\s\S]*Partner NGO: 1 waiting, 0 withdrawals`)
+	tm.keys("Enter")
+	tm.wait(`Write the bundle for Partner NGO into which folder\?`)
+	tm.choose("Type a folder")
+	tm.wait(`A folder path`)
+	tm.keys("text:"+filepath.Join(usb, "missing"), "Enter")
+	tm.wait(`There is no folder there`)
+	tm.keys("C-u", "text:"+usb, "Enter")
+	tm.wait(`Wrote bundle 1 for Partner NGO: 1 records, 0 withdrawal notices, in\s+` + regexp.QuoteMeta(usb))
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+	bundles := bundleFiles(usb)
+	if len(bundles) != 1 {
+		t.Fatalf("want one bundle in the folder, found %v", bundles)
+	}
+	partner.run("", "import", bundles[0].path)
+
+	tm = sv.start()
+	tm.unlock()
+	tm.choose("Import a bundle or receipt")
+	tm.choose("Type a folder")
+	tm.keys("text:"+usb, "Enter")
+	tm.wait(`Which file\?[\s\S]*fv-[a-z2-7]+\.age`)
+	tm.keys("Enter") // the newest: the receipt
+	tm.wait(`Receipt from Partner NGO: 1 records delivered, 0 deletions confirmed\.`)
+	tm.choose("Outbox")
+	tm.wait(`records waiting to be sent: 0[\s\S]*last bundle: #1 on [0-9-]+ [0-9:]+[\s\S]*last receipt: [0-9-]+ [0-9:]+`)
+	tm.keys("Enter")
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+	if out := sv.run("", "list", "--status", "delivered"); !strings.Contains(out, "delivered") {
+		t.Errorf("the record is not marked delivered:\n%s", out)
+	}
+	vaulttest.Check(t, []string{sv.dir, partner.dir, usb}, []string{"CanaryShared"}, nil)
 }

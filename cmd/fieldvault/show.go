@@ -52,7 +52,7 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	text, err := recordText(v, r)
+	text, err := recordText(v, r, false)
 	if err != nil {
 		return err
 	}
@@ -61,8 +61,9 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 }
 
 // recordText is one record as people read it: its bookkeeping, then its
-// answers with the questions they answer.
-func recordText(v *vault.Vault, r *vault.Record) (string, error) {
+// answers with the questions they answer; with mask, sensitive answers
+// hidden.
+func recordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Record     %s\n", r.ID)
 	fmt.Fprintf(&b, "Status     %s (version %d)\n", r.Status, r.Version)
@@ -105,6 +106,6 @@ func recordText(v *vault.Vault, r *vault.Record) (string, error) {
 		fmt.Fprintf(&b, "\n%s\n", buf.Bytes())
 		return b.String(), nil
 	}
-	b.WriteString(intake.Render(s, body, r.Lang))
+	b.WriteString(intake.Render(s, body, r.Lang, mask))
 	return b.String(), nil
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -123,6 +125,10 @@ func (a *app) runSession(ctx context.Context) error {
 		s.scr = s.unlockScreen("")
 		s.locked = true
 	}
+	// A closed terminal (SIGHUP) or a shutdown (SIGTERM) ends the session
+	// like Ctrl+C: the interview is kept as a draft before fieldvault exits.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGTERM)
+	defer stop()
 	prog := tea.NewProgram(s, tea.WithInput(a.in), tea.WithOutput(a.err), tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err = prog.Run()
 	// Whatever happened, nothing the session showed may stay on screen.
@@ -132,6 +138,10 @@ func (a *app) runSession(ctx context.Context) error {
 		// or import). The vault survives a process ending at any point, so
 		// leave without waiting for it; the exit releases the file.
 		return errSilentQuit
+	}
+	if s.end == endNone {
+		// The terminal went away or a signal came: keep the interview.
+		s.keepDraft()
 	}
 	if s.v != nil {
 		s.v.Close()

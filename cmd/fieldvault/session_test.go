@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -5,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -394,4 +398,50 @@ func TestSessionExportImport(t *testing.T) {
 		t.Errorf("the record is not marked delivered:\n%s", out)
 	}
 	vaulttest.Check(t, []string{sv.dir, partner.dir, usb}, []string{"CanaryShared"}, nil)
+}
+
+// A terminal closed mid-interview (SIGHUP) keeps the interview as a draft,
+// with the page being typed.
+func TestSessionHangup(t *testing.T) {
+	sv := newSessionVault(t)
+	sv.run("", "init", "--worker", "Sari")
+	tm := sv.start()
+	tm.unlock()
+	tm.keys("Enter")
+	tm.wait(`In which language is the interview\?`)
+	tm.keys("Enter")
+	tm.firstPage("CanaryHangupWithhold")
+	tm.keys("Up", "Enter", "Up", "Up", "Enter", "Enter")
+	tm.wait(`Page 3 of 11: What matters most`)
+	tm.keys("text:CanaryHangupTyping")
+	tm.wait(`CanaryHangupTyping`)
+	signalBinary(t, sv.bin, syscall.SIGHUP)
+	tm.wait(`EXIT=130`)
+	tm.assertClear("after the hangup", "CanaryHangupTyping", "CanaryHangupWithhold")
+	out := sv.run("", "list", "--status", "draft", "--json")
+	id := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(out)
+	if id == nil {
+		t.Fatalf("no draft after the hangup:\n%s", out)
+	}
+	if out := sv.run("", "show", "--json", id[1]); !strings.Contains(out, `"priority.own_words": "CanaryHangupTyping"`) {
+		t.Errorf("the draft does not hold the page being typed:\n%s", out)
+	}
+	vaulttest.Check(t, []string{sv.dir}, []string{"CanaryHangupTyping", "CanaryHangupWithhold"}, nil)
+}
+
+// signalBinary sends sig to the process running bin with no arguments,
+// found through /proc.
+func signalBinary(t *testing.T, bin string, sig syscall.Signal) {
+	t.Helper()
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range cmdlines {
+		if b, err := os.ReadFile(f); err == nil && string(b) == bin+"\x00" {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			if err := syscall.Kill(pid, sig); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no process runs %s", bin)
 }

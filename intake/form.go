@@ -30,6 +30,10 @@ type Form struct {
 	Save func() error
 	// Plain drops colours (NO_COLOR).
 	Plain bool
+	// Reserve is how many terminal lines the program around the interview
+	// uses. When set, each page is kept to the lines left and scrolls, so a
+	// long page on a small screen still shows the question being answered.
+	Reserve int
 }
 
 // action is how one form on screen ended.
@@ -128,6 +132,7 @@ type Interview struct {
 
 	// The page being asked: tentative answers, which questions were
 	// already shown, and how to read the fields of the current round.
+	height  int // lines the forms may use; 0: as many as they need
 	answers map[string]Answer
 	asked   map[string]bool
 	readers []func()
@@ -146,6 +151,10 @@ func (m *Interview) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onEnd
 	}
 	cur := m.cur
+	if ws, ok := msg.(tea.WindowSizeMsg); ok && m.f.Reserve > 0 {
+		m.height = max(ws.Height-m.f.Reserve, 8)
+		cur.form = cur.form.WithHeight(m.height)
+	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch k.String() {
 		case "ctrl+c":
@@ -193,7 +202,11 @@ func (m *Interview) View() string {
 
 // show makes g the form on screen.
 func (m *Interview) show(g *huh.Group, done func(action)) {
-	m.cur = &step{form: huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme).WithKeyMap(KeyMap()), done: done}
+	f := huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme).WithKeyMap(KeyMap())
+	if m.height > 0 {
+		f = f.WithHeight(m.height)
+	}
+	m.cur = &step{form: f, done: done}
 }
 
 // KeyMap is huh's keys without list filtering: "/" would start a filter

@@ -212,7 +212,7 @@ func (s *session) View() string {
 	} else {
 		b.WriteString(s.scr.view())
 	}
-	b.WriteString("\n  " + s.a.trf("Esc: quick exit (saves, locks, clears the screen) · locks after %s idle", short(s.idle)) + "\n")
+	b.WriteString("\n" + indent(wrap(s.a.trf("Esc: quick exit (saves, locks, clears the screen) · locks after %s idle", short(s.idle)), s.width-4)) + "\n")
 	return b.String()
 }
 
@@ -360,6 +360,10 @@ func wrap(text string, width int) string {
 	}
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
+		if utf8.RuneCountInString(para) <= width {
+			out = append(out, para) // as it is, spacing and all
+			continue
+		}
 		line := ""
 		for _, word := range strings.Fields(para) {
 			for utf8.RuneCountInString(word) > width {
@@ -393,6 +397,8 @@ type textScreen struct {
 	top   int
 	back  func() tea.Cmd
 	rows  int
+	width int
+	body  string
 	// reveal, if set, renders the text with sensitive parts shown or not;
 	// the s key switches.
 	reveal   func(show bool) string
@@ -400,7 +406,27 @@ type textScreen struct {
 }
 
 func (s *session) text(title, body string, back func() tea.Cmd) *textScreen {
-	return &textScreen{s: s, title: title, lines: strings.Split(strings.TrimRight(body, "\n"), "\n"), back: back, rows: 20}
+	t := &textScreen{s: s, title: title, back: back, rows: 20, width: s.width}
+	t.setText(body)
+	return t
+}
+
+// setText lays body out in lines that fit the terminal; a wrapped line
+// keeps its indent.
+func (t *textScreen) setText(body string) {
+	t.body = body
+	t.lines = t.lines[:0]
+	for _, l := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+		rest := strings.TrimLeft(l, " ")
+		pad := strings.Repeat(" ", len(l)-len(rest))
+		if rest == "" {
+			t.lines = append(t.lines, "")
+			continue
+		}
+		for _, w := range strings.Split(wrap(rest, t.width-4-len(pad)), "\n") {
+			t.lines = append(t.lines, pad+w)
+		}
+	}
 }
 
 func (t *textScreen) init() tea.Cmd { return tea.WindowSize() }
@@ -408,7 +434,11 @@ func (t *textScreen) init() tea.Cmd { return tea.WindowSize() }
 func (t *textScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		t.rows = max(msg.Height-10, 3)
+		t.rows = max(msg.Height-12, 3)
+		if msg.Width != t.width {
+			t.width = msg.Width
+			t.setText(t.body)
+		}
 	case tea.KeyMsg:
 		switch msg.String() {
 		case "enter", "ctrl+b", "q", "backspace":
@@ -428,7 +458,7 @@ func (t *textScreen) update(msg tea.Msg) tea.Cmd {
 		case "s":
 			if t.reveal != nil {
 				t.revealed = !t.revealed
-				t.lines = strings.Split(strings.TrimRight(t.reveal(t.revealed), "\n"), "\n")
+				t.setText(t.reveal(t.revealed))
 			}
 		}
 		t.top = max(0, min(t.top, len(t.lines)-t.rows))
@@ -450,7 +480,7 @@ func (t *textScreen) view() string {
 	if len(t.lines) > t.rows {
 		keys = t.s.a.trf("lines %d-%d of %d · ↑↓ PgUp PgDn: scroll · ", t.top+1, end, len(t.lines)) + keys
 	}
-	b.WriteString("\n  " + keys + "\n")
+	b.WriteString("\n" + indent(wrap(keys, t.width-4)) + "\n")
 	return b.String()
 }
 

@@ -245,7 +245,8 @@ func languageName(l string) string {
 
 // startInterview runs an interview inside the session.
 func (s *session) startInterview(sess *intake.Session) tea.Cmd {
-	f := &intake.Form{Save: sess.Save, Plain: s.plain}
+	// The session's header and footer take 6 lines, the interview's keys 2.
+	f := &intake.Form{Save: sess.Save, Plain: s.plain, Reserve: 8}
 	s.isess = sess
 	s.iv = f.Interview(sess.Engine, func() tea.Msg { return ivEnded{} })
 	return s.show(&interviewScreen{s})

@@ -384,15 +384,26 @@ func (s *session) recordScreen(sums []vault.Summary, id string) screen {
 	return t
 }
 
-// outboxScreen shows, per partner, what waits and what came back.
-func (s *session) outboxScreen() screen {
+// outboxes reads the outbox of every partner, or returns the screen to show
+// instead: the error, or that there are no partners yet.
+func (s *session) outboxes(title string) ([]sync.Outbox, screen) {
 	a := s.a
 	boxes, err := sync.Outboxes(s.v)
 	if err != nil {
-		return s.text(a.tr("Outbox"), a.explainShort(err), s.goHome)
+		return nil, s.text(title, a.explainShort(err), s.goHome)
 	}
 	if len(boxes) == 0 {
-		return s.text(a.tr("Outbox"), a.tr("No partners yet: add one with 'fieldvault contact add'."), s.goHome)
+		return nil, s.text(title, a.tr("No partners yet: add one with 'fieldvault contact add'."), s.goHome)
+	}
+	return boxes, nil
+}
+
+// outboxScreen shows, per partner, what waits and what came back.
+func (s *session) outboxScreen() screen {
+	a := s.a
+	boxes, stop := s.outboxes(a.tr("Outbox"))
+	if stop != nil {
+		return stop
 	}
 	var b strings.Builder
 	for _, o := range boxes {
@@ -416,12 +427,9 @@ func (s *session) outboxScreen() screen {
 // exportScreen chooses the partner, then the folder, then writes the bundle.
 func (s *session) exportScreen() screen {
 	a := s.a
-	boxes, err := sync.Outboxes(s.v)
-	if err != nil {
-		return s.text(a.tr("Export to USB"), a.explainShort(err), s.goHome)
-	}
-	if len(boxes) == 0 {
-		return s.text(a.tr("Export to USB"), a.tr("No partners yet: add one with 'fieldvault contact add'."), s.goHome)
+	boxes, stop := s.outboxes(a.tr("Export to USB"))
+	if stop != nil {
+		return stop
 	}
 	var opts []huh.Option[string]
 	for _, o := range boxes {

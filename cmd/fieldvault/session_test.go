@@ -106,6 +106,19 @@ func (tm *tmuxTerm) firstPage(withhold string) {
 	tm.wait(`Page 2 of 11: Safety now`)
 }
 
+// toPage3 starts an English interview from the home screen and answers
+// the first two pages.
+func (tm *tmuxTerm) toPage3(withhold string) {
+	tm.t.Helper()
+	tm.unlock()
+	tm.keys("Enter")
+	tm.wait(`In which language is the interview\?`)
+	tm.keys("Enter")
+	tm.firstPage(withhold)
+	tm.keys("Up", "Enter", "Up", "Up", "Enter", "Enter")
+	tm.wait(`Page 3 of 11: What matters most`)
+}
+
 // assertClear fails if any canary is on the screen or in the scrollback.
 func (tm *tmuxTerm) assertClear(when string, canaries ...string) {
 	tm.t.Helper()
@@ -276,13 +289,7 @@ func TestSessionQuickExit(t *testing.T) {
 	sv := newSessionVault(t)
 	sv.run("", "init", "--worker", "Sari")
 	tm := sv.start()
-	tm.unlock()
-	tm.keys("Enter")
-	tm.wait(`In which language is the interview\?`)
-	tm.keys("Enter")
-	tm.firstPage("CanaryQuickWithhold")
-	tm.keys("Up", "Enter", "Up", "Up", "Enter", "Enter")
-	tm.wait(`Page 3 of 11: What matters most`)
+	tm.toPage3("CanaryQuickWithhold")
 	tm.keys("text:CanaryQuickTyping")
 	tm.wait(`CanaryQuickTyping`)
 	tm.keys("Escape")
@@ -406,13 +413,7 @@ func TestSessionHangup(t *testing.T) {
 	sv := newSessionVault(t)
 	sv.run("", "init", "--worker", "Sari")
 	tm := sv.start()
-	tm.unlock()
-	tm.keys("Enter")
-	tm.wait(`In which language is the interview\?`)
-	tm.keys("Enter")
-	tm.firstPage("CanaryHangupWithhold")
-	tm.keys("Up", "Enter", "Up", "Up", "Enter", "Enter")
-	tm.wait(`Page 3 of 11: What matters most`)
+	tm.toPage3("CanaryHangupWithhold")
 	tm.keys("text:CanaryHangupTyping")
 	tm.wait(`CanaryHangupTyping`)
 	signalBinary(t, sv.bin, syscall.SIGHUP)

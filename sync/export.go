@@ -3,12 +3,10 @@ package sync
 import (
 	"archive/tar"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -87,7 +85,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err != nil {
 		return nil, err
 	}
-	ids, byID, withdrawals := sel.ids, sel.byID, sel.withdrawals
+	ids, withdrawals := sel.ids, sel.withdrawals
 	if len(ids) == 0 && len(withdrawals) == 0 {
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
@@ -110,8 +108,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 			return err
 		}
 		tw := tar.NewWriter(aw)
-		schemas := map[string]bool{}
-		prep := func(id string, raw []byte) (*prepared, error) { return prepare(id, raw, byID[id].status) }
+		usedForms := make([]bool, len(sel.forms))
+		prep := func(id string, raw []byte) (*prepared, error) {
+			i, _ := slices.BinarySearch(sel.ids, id)
+			return prepare(id, raw, sel.picks[i].delivered)
+		}
 		err = vault.ReadParsed(v, ids, prep, func(id string, raw []byte, r *prepared) error {
 			if r.raw != nil {
 				raw = r.raw
@@ -119,10 +120,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 			if err := writeTar(tw, "records/"+id+".json", raw); err != nil {
 				return err
 			}
-			s := byID[id]
-			m.Records = append(m.Records, Entry{ID: id, Version: s.version, SHA256: hex.EncodeToString(r.sum[:])})
-			if s.form != "" {
-				schemas[s.form] = true
+			s := sel.picks[len(m.Records)]
+			m.Records = append(m.Records, Entry{ID: r.id, Version: int(s.version), SHA256: r.sum})
+			if s.form >= 0 {
+				usedForms[s.form] = true
 			}
 			if opts.Progress != nil {
 				opts.Progress(len(m.Records), len(ids))
@@ -135,7 +136,14 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		if len(m.Records) == 0 && len(withdrawals) == 0 {
 			return fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 		}
-		for _, hash := range slices.Sorted(maps.Keys(schemas)) {
+		var hashes []string
+		for i, used := range usedForms {
+			if used {
+				hashes = append(hashes, sel.forms[i])
+			}
+		}
+		slices.Sort(hashes)
+		for _, hash := range hashes {
 			src, err := v.Schema(hash)
 			if err != nil {
 				return err
@@ -149,10 +157,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 			}
 			m.Schemas = append(m.Schemas, SchemaEntry{ID: ref.ID, Version: ref.Version, SHA256: hash})
 		}
-		mb, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
+		// The chosen list is not needed any more; with 100,000 records
+		// it is worth letting go before the manifest is built.
+		ids, sel.ids, sel.picks = nil, nil, nil
+		mb := m.Encode()
 		sig, err := v.Sign(mb)
 		if err != nil {
 			return err
@@ -164,8 +172,9 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	}
 	res.Path = path
 	log := &vault.Export{Contact: c.ID, Bundle: m.Bundle, Seq: m.Seq, Withdrawals: withdrawals}
-	for _, e := range m.Records {
-		log.Records = append(log.Records, vault.RecordVersion{ID: e.ID, Version: e.Version})
+	log.Records = make([]vault.RecordVersion, len(m.Records))
+	for i, e := range m.Records {
+		log.Records[i] = vault.RecordVersion{ID: e.ID.String(), Version: e.Version}
 	}
 	if err := v.LogExport(log); err != nil {
 		// Not marked as sent: the next export sends the same again.
@@ -175,17 +184,19 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	return res, nil
 }
 
-// pick is what the bundle writer needs to know of a chosen record.
+// pick is what the bundle writer needs to know of a chosen record, kept
+// small: an export may choose 100,000.
 type pick struct {
-	version int
-	status  vault.Status
-	form    string
+	version   int32
+	form      int16 // index into selection.forms; -1 for none
+	delivered bool
 }
 
 // selection is what the next bundle for a contact holds.
 type selection struct {
 	ids         []string // sorted
-	byID        map[string]pick
+	picks       []pick   // ids[i]'s
+	forms       []string // questionnaire hashes the records use
 	withdrawals []string
 	notShared   int   // finished records whose sharing consent does not name the contact
 	seq         int64 // the last sequence number used for the contact
@@ -196,11 +207,17 @@ type selection struct {
 // contact and, unless all, whose version it was not sent yet; and the
 // withdrawal notices it has not confirmed.
 func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
-	sent, seq, err := sentTo(v, c.ID)
+	sent, seq, err := sentTo(v, c.ID, !all)
 	if err != nil {
 		return nil, err
 	}
-	sel := &selection{byID: map[string]pick{}, seq: seq}
+	sel := &selection{seq: seq}
+	type chosen struct {
+		id string
+		p  pick
+	}
+	var picked []chosen
+	formIndex := map[string]int16{}
 	err = v.EachSummary(func(s vault.Summary) error {
 		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
 			!all && sent[s.ID] >= s.Version {
@@ -210,14 +227,27 @@ func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 			sel.notShared++
 			return nil
 		}
-		sel.ids = append(sel.ids, s.ID)
-		sel.byID[s.ID] = pick{s.Version, s.Status, s.Form}
+		p := pick{version: int32(s.Version), form: -1, delivered: s.Status == vault.StatusDelivered}
+		if s.Form != "" {
+			i, ok := formIndex[s.Form]
+			if !ok {
+				i = int16(len(sel.forms))
+				formIndex[s.Form] = i
+				sel.forms = append(sel.forms, s.Form)
+			}
+			p.form = i
+		}
+		picked = append(picked, chosen{s.ID, p})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(sel.ids)
+	slices.SortFunc(picked, func(a, b chosen) int { return strings.Compare(a.id, b.id) })
+	sel.ids, sel.picks = make([]string, len(picked)), make([]pick, len(picked))
+	for i, c := range picked {
+		sel.ids[i], sel.picks[i] = c.id, c.p
+	}
 	tombs, err := v.Tombstones()
 	if err != nil {
 		return nil, err
@@ -230,10 +260,14 @@ func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 	return sel, nil
 }
 
-// sentTo returns the highest version of each record sent to a contact, and
-// the last sequence number used for it.
-func sentTo(v *vault.Vault, contactID string) (map[string]int, int64, error) {
-	log, err := v.Exports()
+// sentTo returns the highest version of each record sent to a contact (if
+// versions), and the last sequence number used for it.
+func sentTo(v *vault.Vault, contactID string, versions bool) (map[string]int, int64, error) {
+	read := v.ExportHeads
+	if versions {
+		read = v.Exports
+	}
+	log, err := read()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -244,6 +278,9 @@ func sentTo(v *vault.Vault, contactID string) (map[string]int, int64, error) {
 			continue
 		}
 		seq = max(seq, e.Seq)
+		if !versions {
+			continue
+		}
 		for _, r := range e.Records {
 			sent[r.ID] = max(sent[r.ID], r.Version)
 		}
@@ -252,24 +289,28 @@ func sentTo(v *vault.Vault, contactID string) (map[string]int, int64, error) {
 }
 
 // prepared is a record made ready for a bundle on the decrypting core: its
-// hash, and new JSON if it had to change.
+// ID, hash, and new JSON if it had to change.
 type prepared struct {
+	id  uuid.UUID
 	raw []byte
 	sum [32]byte
 }
 
 // prepare hashes a record for the manifest. Version and questionnaire come
 // from the summaries, so the record is parsed only when it must change.
-func prepare(id string, raw []byte, status vault.Status) (*prepared, error) {
+func prepare(id string, raw []byte, delivered bool) (*prepared, error) {
 	var r prepared
+	var err error
+	if r.id, err = uuid.Parse(id); err != nil {
+		return nil, fmt.Errorf("record %q: %w", id, vault.ErrCorrupt)
+	}
 	// Delivered is this laptop's bookkeeping, not the partner's.
-	if status == vault.StatusDelivered {
+	if delivered {
 		var full vault.Record
 		if err := json.Unmarshal(raw, &full); err != nil {
 			return nil, fmt.Errorf("record %s: %w", id, vault.ErrCorrupt)
 		}
 		full.Status = vault.StatusComplete
-		var err error
 		if r.raw, err = json.Marshal(full); err != nil {
 			return nil, err
 		}

@@ -4,25 +4,33 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"filippo.io/age"
+	"github.com/google/uuid"
 
 	"github.com/fieldvault/fieldvault/vault"
 )
 
-// FuzzParseManifest: any bytes give a manifest or an error, never a panic.
+// FuzzParseManifest: any bytes give a manifest or an error, never a panic;
+// what is accepted is exactly the canonical form of what was read.
 func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte(`{"format":"fieldvault-bundle-v1","bundle":"b","sender":"s","recipient":"r","seq":1,"created":"2026-01-01T00:00:00Z","schemas":[],"records":[]}`))
+	f.Add([]byte(`{"format":"fieldvault-bundle-v1","bundle":"b","sender":"s","recipient":"r","seq":1,"created":"2026-01-01T00:00:00Z","schemas":[],"records":[{"id":"0b9e4411-5c3a-4d8e-8f0e-9d5b2a7c1e20","version":1,"sha256":"0000000000000000000000000000000000000000000000000000000000000001"}],"withdrawals":["w"]}`))
 	f.Add([]byte(`{"format":"fieldvault-receipt-v1","receipt":"r","bundle":"b","sender":"s","recipient":"r","created":"2026-01-01T00:00:00Z","records":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if m, err := ParseManifest(data); err == nil && (m.Seq < 1 || m.Bundle == "") {
-			t.Fatal("accepted a manifest without sequence or ID")
+		if m, err := ParseManifest(data); err == nil {
+			if m.Seq < 1 || m.Bundle == "" {
+				t.Fatal("accepted a manifest without sequence or ID")
+			}
+			if !bytes.Equal(m.Encode(), data) {
+				t.Fatalf("accepted a manifest that is not in canonical form: %q", data)
+			}
 		}
-		ParseReceipt(data)
+		if r, err := ParseReceipt(data); err == nil && !bytes.Equal(r.Encode(), data) {
+			t.Fatalf("accepted a receipt that is not in canonical form: %q", data)
+		}
 	})
 }
 
@@ -56,8 +64,8 @@ func FuzzCheck(f *testing.F) {
 	rec := []byte(`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"complete","body":{}}`)
 	sum := sha256.Sum256(rec)
 	m := Manifest{Format: bundleFormat, Bundle: "b1", Sender: field.String(), Recipient: own, Seq: 1,
-		Schemas: []SchemaEntry{}, Records: []Entry{{ID: "6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa", Version: 1, SHA256: hex.EncodeToString(sum[:])}}}
-	mb, _ := json.Marshal(m)
+		Schemas: []SchemaEntry{}, Records: []Entry{{ID: uuid.MustParse("6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa"), Version: 1, SHA256: sum}}}
+	mb := m.Encode()
 	sig, _ := p.field.Sign(mb)
 	var tb bytes.Buffer
 	tw := tar.NewWriter(&tb)

@@ -7,7 +7,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -126,8 +125,9 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 // receipt. It must read plain to its end: age authenticates the last chunk
 // only then.
 func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
-	// Record hashes by ID, kept compact: a bundle may hold 100,000.
-	hashes := map[[16]byte][32]byte{}
+	// Record hashes in the order read, kept compact: a bundle may hold
+	// 100,000. Sorted by ID at the end to meet the manifest's list.
+	var hashes []Entry
 	schemas := map[string]bool{}
 	var manifest, sig, receipt, rsig []byte
 	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
@@ -155,14 +155,14 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		switch {
 		case strings.HasPrefix(name, "records/") && strings.HasSuffix(name, ".json"):
 			rid, err := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(name, "records/"), ".json"))
-			if _, seen := hashes[rid]; err != nil || seen {
-				return nil, reject(hintDamaged, "the file holds a bad or repeated record entry %q", name)
+			if err != nil {
+				return nil, reject(hintDamaged, "the file holds a bad record entry %q", name)
 			}
 			h := sha256.New()
 			if n, err := io.CopyBuffer(h, io.LimitReader(tr, maxRecord+1), buf); err != nil || n > maxRecord {
 				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
 			}
-			hashes[rid] = [32]byte(h.Sum(nil))
+			hashes = append(hashes, Entry{ID: rid, SHA256: [32]byte(h.Sum(nil))})
 		case strings.HasPrefix(name, "schemas/") && strings.HasSuffix(name, ".json"):
 			want := strings.TrimSuffix(strings.TrimPrefix(name, "schemas/"), ".json")
 			h := sha256.New()
@@ -174,9 +174,14 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			}
 			schemas[want] = true
 		case name == "manifest.json" || name == "receipt.json":
-			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
-			if err != nil || len(b) > maxManifest {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+			if hdr.Size > maxManifest {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(nil)))
+			}
+			// Read into a buffer of exactly its size: a manifest of
+			// 100,000 records is 12 MB, and growing one would copy it.
+			b := make([]byte, hdr.Size)
+			if _, err := io.ReadFull(tr, b); err != nil {
+				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 			}
 			if name == "manifest.json" {
 				manifest = b
@@ -203,6 +208,12 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 	}
 
+	slices.SortFunc(hashes, func(a, b Entry) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i].ID == hashes[i-1].ID {
+			return nil, reject(hintDamaged, "the file holds the record %s twice", hashes[i].ID)
+		}
+	}
 	switch {
 	case manifest != nil && receipt == nil:
 		return checkBundle(manifest, sig, hashes, schemas, ownRecipient, contacts)
@@ -269,7 +280,9 @@ func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, 
 	return card, all[i], nil
 }
 
-func checkBundle(mb, sig []byte, hashes map[[16]byte][32]byte, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
+// checkBundle checks the manifest, its signature, and that it lists
+// exactly the records read, with their hashes (both sorted by ID).
+func checkBundle(mb, sig []byte, hashes []Entry, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
 	m, err := ParseManifest(mb)
 	if err != nil {
 		return nil, reject(hintDamaged, "the bundle's manifest is not valid: %v", err)
@@ -285,10 +298,8 @@ func checkBundle(mb, sig []byte, hashes map[[16]byte][32]byte, schemas map[strin
 	if len(m.Records) != len(hashes) {
 		return nil, reject(hintDamaged, "the manifest lists %d records but the bundle holds %d", len(m.Records), len(hashes))
 	}
-	for _, e := range m.Records {
-		id, err := uuid.Parse(e.ID)
-		got, ok := hashes[id]
-		if err != nil || !ok || hex.EncodeToString(got[:]) != e.SHA256 {
+	for i, e := range m.Records {
+		if hashes[i].ID != e.ID || hashes[i].SHA256 != e.SHA256 {
 			return nil, reject(hintDamaged, "record %s does not match the manifest", e.ID)
 		}
 	}
@@ -380,15 +391,8 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 		return reject(hintDamaged, "the file changed while it was imported")
 	}
 	// The manifest's records, sorted by ID, are the index of what to
-	// expect: no second map of 100,000 entries.
-	want := slices.Clone(ck.Manifest.Records)
-	slices.SortFunc(want, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
-	lookup := func(id string) Entry {
-		if i, ok := slices.BinarySearchFunc(want, id, func(e Entry, id string) int { return strings.Compare(e.ID, id) }); ok {
-			return want[i]
-		}
-		return Entry{}
-	}
+	// expect: no second list of 100,000 entries.
+	want := ck.Manifest.Records
 	// One goroutine commits batches while this one reads the next.
 	batches := make(chan []vault.Received)
 	applied := make(chan error, 1)
@@ -443,16 +447,14 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 			}
 			raw := make([]byte, hdr.Size)
 			_, err := io.ReadFull(tr, raw)
-			sum := sha256.Sum256(raw)
-			e := lookup(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
-			if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 {
+			rid, perr := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
+			e, found := findEntry(want, rid)
+			if err != nil || perr != nil || !found || sha256.Sum256(raw) != e.SHA256 {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}
-			head, err := vault.DecodeHead(raw)
-			if err != nil || head.ID != e.ID || head.Version != e.Version {
-				return reject(hintDamaged, "record %s in the bundle is not a readable record", e.ID)
-			}
-			batch = append(batch, vault.Received{Raw: raw, Head: head})
+			// The vault reads each record's head, checks that it states
+			// this ID and version, and encrypts it, on every core.
+			batch = append(batch, vault.Received{Raw: raw, ID: e.ID.String(), Version: e.Version})
 			if size += len(raw); size >= applyBatchBytes {
 				flush()
 			}
@@ -468,6 +470,13 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 	}
 	flush()
 	if err := finish(); err != nil {
+		if errors.Is(err, vault.ErrUnreadable) {
+			// Signed by the sender, but not a record: a bug on their side.
+			// The records stored before it stay; nothing is logged as
+			// imported.
+			return reject("ask the sender to update fieldvault and export again",
+				"a record in the bundle from %s is not a readable record (%d stored before it)", ck.Sender.Name, res.Added)
+		}
 		return err
 	}
 	for _, src := range schemas {
@@ -514,16 +523,10 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
 		Sender:    own.String(),
 		Recipient: ck.Sender.Recipient,
 		Created:   time.Now().UTC(),
-		Records:   make([]Entry, 0, len(m.Records)),
+		Records:   m.Records, // a receipt lists IDs and versions; hashes are left out
 		Deleted:   m.Withdrawals,
 	}
-	for _, e := range m.Records {
-		r.Records = append(r.Records, Entry{ID: e.ID, Version: e.Version})
-	}
-	rb, err := json.Marshal(r)
-	if err != nil {
-		return "", err
-	}
+	rb := r.Encode()
 	sig, err := v.Sign(rb)
 	if err != nil {
 		return "", err
@@ -545,13 +548,13 @@ func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
 	if err != nil {
 		return err
 	}
-	confirmed := map[string]int{}
-	for _, e := range r.Records {
-		confirmed[e.ID] = e.Version
-	}
 	var delivered []string
 	for _, s := range sums {
-		if ver, ok := confirmed[s.ID]; ok && ver == s.Version && s.Status == vault.StatusComplete {
+		id, err := uuid.Parse(s.ID)
+		if err != nil {
+			continue
+		}
+		if e, ok := findEntry(r.Records, id); ok && e.Version == s.Version && s.Status == vault.StatusComplete {
 			delivered = append(delivered, s.ID)
 		}
 	}

@@ -32,7 +32,7 @@ func Outboxes(v *vault.Vault) ([]Outbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	exports, err := v.Exports()
+	exports, err := v.ExportHeads()
 	if err != nil {
 		return nil, err
 	}

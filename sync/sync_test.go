@@ -305,21 +305,59 @@ func TestExportReadOnlyFolder(t *testing.T) {
 	}
 }
 
+// Manifests and receipts are accepted only in the one form fieldvault
+// writes, and round-trip through it.
 func TestManifestStrict(t *testing.T) {
-	good := `{"format":"fieldvault-bundle-v1","bundle":"b","sender":"s","recipient":"r","seq":1,"created":"2026-01-01T00:00:00Z","schemas":[],"records":[{"id":"a","version":1,"sha256":"` + strings.Repeat("0", 64) + `"}]}`
-	if _, err := ParseManifest([]byte(good)); err != nil {
+	a, b := "0b9e4411-5c3a-4d8e-8f0e-9d5b2a7c1e20", "6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa"
+	hash := strings.Repeat("0", 63) + "1"
+	good := `{"format":"fieldvault-bundle-v1","bundle":"b","sender":"s \u0026 co","recipient":"r","seq":1,"created":"2026-01-01T00:00:00Z","schemas":[],"records":[{"id":"` + a + `","version":1,"sha256":"` + hash + `"},{"id":"` + b + `","version":12,"sha256":"` + hash + `"}],"withdrawals":["w"]}`
+	m, err := ParseManifest([]byte(good))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(m.Records) != 2 || m.Records[1].ID.String() != b || m.Records[1].Version != 12 || m.Records[0].SHA256[31] != 1 || m.Sender != "s & co" {
+		t.Fatalf("parsed %+v", m)
+	}
+	if string(m.Encode()) != good {
+		t.Fatalf("does not round-trip:\n%s\n%s", m.Encode(), good)
 	}
 	for _, bad := range []string{
 		strings.Replace(good, `"seq":1`, `"seq":0`, 1),
 		strings.Replace(good, `v1"`, `v2"`, 1),
-		strings.Replace(good, `"records":[`, `"records":[{"id":"a","version":1,"sha256":"`+strings.Repeat("0", 64)+`"},`, 1),
 		strings.Replace(good, `"bundle":"b"`, `"bundle":"b","extra":1`, 1),
+		strings.Replace(good, `"bundle":"b",`, ``, 1),
+		strings.Replace(good, `"seq":1,`, `"seq": 1,`, 1),
+		strings.Replace(good, `"format":"fieldvault-bundle-v1","bundle":"b"`, `"bundle":"b","format":"fieldvault-bundle-v1"`, 1),
+		strings.Replace(good, `"sender":"s \u0026 co"`, `"sender":"s & co"`, 1), // not encoding/json's form
+		strings.Replace(good, a, b, 1),                // listed twice
+		strings.NewReplacer(a, b, b, a).Replace(good), // out of order
+		strings.Replace(good, a, strings.ToUpper(a), 1),
+		strings.Replace(good, `"version":1,`, `"version":0,`, 1),
+		strings.Replace(good, `"version":12,`, `"version":012,`, 1),
+		strings.Replace(good, `"version":1,`, `"version":-1,`, 1),
+		strings.Replace(good, hash, strings.ToUpper(strings.Repeat("a", 64)), 1),
+		strings.Replace(good, hash, hash[:63], 1),
+		strings.Replace(good, `,"withdrawals":["w"]`, `,"withdrawals":[]`, 1),
+		strings.Replace(good, `"records":[{`, `"records": [{`, 1),
 		good + "{}",
+		good + "\n",
+		" " + good,
 	} {
 		if _, err := ParseManifest([]byte(bad)); err == nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+	r := Receipt{Format: receiptFormat, Receipt: "r1", Bundle: "b", Sender: "s", Recipient: "r", Records: m.Records}
+	rb := r.Encode()
+	if strings.Contains(string(rb), "sha256") {
+		t.Errorf("a receipt carries hashes: %s", rb)
+	}
+	back, err := ParseReceipt(rb)
+	if err != nil || len(back.Records) != 2 || back.Records[1].Version != 12 || back.Records[1].SHA256 != [32]byte{} {
+		t.Fatalf("receipt round trip: %+v, %v", back, err)
+	}
+	if _, err := ParseReceipt([]byte(strings.Replace(string(rb), `"version":1}`, `"version":1,"sha256":"`+hash+`"}`, 1))); err == nil {
+		t.Error("accepted a receipt with hashes")
 	}
 }
 

@@ -139,11 +139,17 @@ func (v *Vault) ConfirmDeletions(contactID string, ids []string) error {
 	})
 }
 
+// ErrUnreadable is returned for a received record that is not a record, or
+// does not state the ID and version it was sent as.
+var ErrUnreadable = errors.New("not a readable record")
+
 // Received is a record as a partner sent it: its JSON exactly as signed,
-// and its fields but the body, read by DecodeHead.
+// and the ID and version the sender listed for it, which the record must
+// state of itself.
 type Received struct {
-	Raw  []byte
-	Head Record
+	Raw     []byte
+	ID      string
+	Version int
 }
 
 // DecodeHead reads a record's fields but its body: import reads thousands
@@ -173,46 +179,58 @@ func DecodeHead(raw []byte) (Record, error) {
 // ApplyReceived stores records received from a contact, keeping their IDs,
 // versions and JSON: a new record is added, a higher version replaces a
 // lower one, and anything else is left alone. One audit entry covers the
-// batch. It returns how many were stored.
+// batch. It returns how many were stored. The records are read and
+// encrypted on every core before the write transaction begins.
 func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
+	if v.keys == nil {
+		return 0, ErrLocked
+	}
+	heads := make([]Record, len(rs))
+	sealed := make([][]byte, len(rs))
+	errs := make([]error, len(rs))
+	parallel(len(rs), func(i int) {
+		r := &rs[i]
+		h, err := DecodeHead(r.Raw)
+		if err != nil || h.ID != r.ID || h.Version != r.Version {
+			errs[i] = fmt.Errorf("received record %s: %w", r.ID, ErrUnreadable)
+			return
+		}
+		h.Source = source
+		heads[i] = h
+		sealed[i], errs[i] = encryptBlob(v.keys.wrap, adFor(bucketRecords, recordKey(r.ID)), r.Raw)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
 	n := 0
 	err := v.update(func(tx *bolt.Tx) error {
-		var apply []*Received
-		for i := range rs {
-			r := &rs[i]
+		for i := range heads {
+			h := &heads[i]
 			var old Summary
-			switch err := v.getSummary(tx, r.Head.ID, &old); {
-			case err == nil && old.Version >= r.Head.Version:
+			switch err := v.getSummary(tx, h.ID, &old); {
+			case err == nil && old.Version >= h.Version:
 				continue
 			case err != nil && !errors.Is(err, ErrNotFound):
 				return err
 			}
-			r.Head.Source = source
-			apply = append(apply, r)
-		}
-		sealed := make([][]byte, len(apply))
-		errs := make([]error, len(apply))
-		parallel(len(apply), func(i int) {
-			key := recordKey(apply[i].Head.ID)
-			sealed[i], errs[i] = encryptBlob(v.keys.wrap, adFor(bucketRecords, key), apply[i].Raw)
-		})
-		for i, r := range apply {
-			if errs[i] != nil {
-				return errs[i]
-			}
-			key := recordKey(r.Head.ID)
+			key := recordKey(h.ID)
 			if err := tx.Bucket(bucketRecords).Put(key, sealed[i]); err != nil {
 				return err
 			}
-			if err := putSealed(tx, bucketSummaries, v.keys.summary, key, r.Head.summary()); err != nil {
+			if err := putSealed(tx, bucketSummaries, v.keys.summary, key, h.summary()); err != nil {
 				return err
 			}
+			n++
 		}
-		n = len(apply)
 		if n == 0 {
 			return nil
 		}
 		return v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", n, what), "")
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

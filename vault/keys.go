@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"crypto/cipher"
 	"crypto/ed25519"
-	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -178,6 +176,9 @@ func (r recordRecipient) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 // encryptBlob makes plaintext an age file wrapped to the vault's record key
 // and bound to ad.
 func encryptBlob(aead cipher.AEAD, ad, plaintext []byte) ([]byte, error) {
+	if len(plaintext) <= maxChunk {
+		return encryptSmall(aead, ad, plaintext)
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(plaintext) + 256)
 	w, err := age.Encrypt(&buf, recordRecipient{aead, ad})
@@ -225,6 +226,45 @@ const smallIntro = "age-encryption.org/v1\n-> " + recordStanzaType + "\n"
 // maxChunk is age's payload chunk size.
 const maxChunk = 64 << 10
 
+// encryptSmall writes a plaintext of one chunk (at most 64 KiB) as an age
+// v1 file with one fieldvault-record stanza, following the specification
+// directly: age.Encrypt sets up a stream writer and its buffers for every
+// file, which costs more than the encryption of a small record. The test
+// checks that age's own reader opens what this writes.
+func encryptSmall(aead cipher.AEAD, ad, plaintext []byte) ([]byte, error) {
+	var fileKey, nonce [16]byte
+	rand.Read(fileKey[:])
+	rand.Read(nonce[:])
+	defer clear(fileKey[:])
+	body := seal(aead, fileKey[:], ad)
+	b64 := base64.RawStdEncoding.AppendEncode(nil, body)
+	out := make([]byte, 0, len(smallIntro)+len(b64)+len(b64)/64+1+len("--- ")+43+1+len(nonce)+len(plaintext)+chacha20poly1305.Overhead)
+	out = append(out, smallIntro...)
+	// The stanza body is wrapped at 64 columns; its last line is shorter
+	// (empty if the body fills every line).
+	for len(b64) >= 64 {
+		out = append(append(out, b64[:64]...), '\n')
+		b64 = b64[64:]
+	}
+	out = append(append(out, b64...), '\n')
+	out = append(out, "---"...)
+	hmacKey := hkdfSHA256(fileKey[:], nil, "header")
+	mac := hmacSHA256(hmacKey[:], out)
+	out = append(out, ' ')
+	out = base64.RawStdEncoding.AppendEncode(out, mac[:])
+	out = append(out, '\n')
+	out = append(out, nonce[:]...)
+	streamKey := hkdfSHA256(fileKey[:], nonce[:], "payload")
+	defer clear(streamKey[:])
+	c, err := chacha20poly1305.New(streamKey[:])
+	if err != nil {
+		return nil, err
+	}
+	var chunkNonce [chacha20poly1305.NonceSize]byte
+	chunkNonce[len(chunkNonce)-1] = 1 // the first chunk is the last
+	return c.Seal(out, chunkNonce[:], plaintext, nil), nil
+}
+
 // decryptSmall opens the one shape of age file fieldvault writes — a single
 // fieldvault-record stanza and a payload of one chunk — following the age v1
 // specification directly. age's own reader allocates two 64 KiB buffers per
@@ -262,20 +302,15 @@ func decryptSmall(aead cipher.AEAD, ad, blob []byte) (pt []byte, handled bool, e
 	if err != nil || len(fileKey) != 16 {
 		return nil, true, errCorrupt
 	}
-	hmacKey, err := hkdf.Key(sha256.New, fileKey, nil, "header", 32)
-	if err != nil {
-		return nil, true, err
-	}
-	h := hmac.New(sha256.New, hmacKey)
-	h.Write(macked)
-	if !hmac.Equal(h.Sum(nil), mac) || len(payload) < 16+chacha20poly1305.Overhead {
+	defer clear(fileKey)
+	hmacKey := hkdfSHA256(fileKey, nil, "header")
+	want := hmacSHA256(hmacKey[:], macked)
+	if !hmac.Equal(want[:], mac) || len(payload) < 16+chacha20poly1305.Overhead {
 		return nil, true, errCorrupt
 	}
-	streamKey, err := hkdf.Key(sha256.New, fileKey, payload[:16], "payload", chacha20poly1305.KeySize)
-	if err != nil {
-		return nil, true, err
-	}
-	c, err := chacha20poly1305.New(streamKey)
+	streamKey := hkdfSHA256(fileKey, payload[:16], "payload")
+	defer clear(streamKey[:])
+	c, err := chacha20poly1305.New(streamKey[:])
 	if err != nil {
 		return nil, true, err
 	}

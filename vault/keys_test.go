@@ -9,6 +9,33 @@ import (
 	"filippo.io/age"
 )
 
+// The fast record writer writes standard age files: age's own reader opens
+// them, at every size up to one chunk, empty included.
+func TestEncryptSmallIsAge(t *testing.T) {
+	aead, _ := deriveAEAD(bytes.Repeat([]byte{7}, 32), labelRecordWrap)
+	ad := adFor(bucketRecords, []byte("0123456789abcdef"))
+	for _, n := range []int{0, 1, 47, 48, 1500, maxChunk - 1, maxChunk} {
+		pt := make([]byte, n)
+		rand.Read(pt)
+		blob, err := encryptSmall(aead, ad, pt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := age.Decrypt(bytes.NewReader(blob), recordRecipient{aead, ad})
+		if err != nil {
+			t.Fatalf("%d bytes: age cannot open it: %v", n, err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, pt) {
+			t.Fatalf("%d bytes: age reads something else (%v)", n, err)
+		}
+		again, _ := encryptSmall(aead, ad, pt)
+		if bytes.Equal(again, blob) {
+			t.Fatalf("%d bytes: two encryptions are the same file", n)
+		}
+	}
+}
+
 // The fast record reader must agree with age's own reader on every file
 // fieldvault writes, and refuse every altered one.
 func TestDecryptSmallMatchesAge(t *testing.T) {

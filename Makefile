@@ -54,6 +54,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzParseCard -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./sync
+	$(GO) test -run '^$$' -fuzz FuzzFastSummary -fuzztime $(FUZZTIME) ./vault
 
 ## stress: 300 SIGKILLs of real fieldvault processes (CI runs 30 in make test)
 stress:

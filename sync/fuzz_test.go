@@ -76,13 +76,13 @@ func FuzzCheck(f *testing.F) {
 	seed := tb.Bytes()
 	contacts, _ := p.partner.Contacts()
 	list := func() ([]vault.Contact, error) { return contacts, nil }
-	if _, err := checkPlain(bytes.NewReader(seed), own, list); err != nil {
+	if _, err := checkPlain(bytes.NewReader(seed), own, list, nil); err != nil {
 		f.Fatalf("the seed bundle does not verify: %v", err)
 	}
 	f.Add(seed)
 	f.Add(seed[:len(seed)/2])
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ck, err := checkPlain(bytes.NewReader(data), own, list)
+		ck, err := checkPlain(bytes.NewReader(data), own, list, nil)
 		if err == nil && ck.Manifest != nil && ck.Manifest.Bundle != "b1" {
 			t.Fatalf("accepted a bundle nobody signed")
 		}

@@ -196,6 +196,17 @@ func TestExportConsentFilter(t *testing.T) {
 }
 
 func TestImportRoundTrip(t *testing.T) {
+	t.Run("read once", testImportRoundTrip)
+	// Bundles over stageLimit are checked, then read a second time to be
+	// stored; the same import must come out.
+	t.Run("read twice", func(t *testing.T) {
+		defer func(old int64) { stageLimit = old }(stageLimit)
+		stageLimit = 0
+		testImportRoundTrip(t)
+	})
+}
+
+func testImportRoundTrip(t *testing.T) {
 	p := newPair(t)
 	ids := intakes(t, p.field, 5, "Partner NGO")
 	usb := t.TempDir()

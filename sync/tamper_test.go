@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"archive/tar"
 	"bytes"
 	"crypto/sha256"
 	"errors"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
 
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -120,6 +124,15 @@ func expectRejected(t *testing.T, v *vault.Vault, name string, data []byte) {
 // TestTamperMatrix damages a real bundle and a real receipt every way the
 // threat model names and checks each is rejected with the vault untouched.
 func TestTamperMatrix(t *testing.T) {
+	t.Run("read once", testTamperMatrix)
+	t.Run("read twice", func(t *testing.T) {
+		defer func(old int64) { stageLimit = old }(stageLimit)
+		stageLimit = 0
+		testTamperMatrix(t)
+	})
+}
+
+func testTamperMatrix(t *testing.T) {
 	p := newPair(t)
 	third := newVault(t, "Third")
 	introduce(t, third, p.field)
@@ -197,11 +210,35 @@ func TestSparseEntriesRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = checkPlain(bytes.NewReader(data), "age1pq1x", func() ([]vault.Contact, error) { return nil, nil })
+	_, err = checkPlain(bytes.NewReader(data), "age1pq1x", func() ([]vault.Contact, error) { return nil, nil }, nil)
 	if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "unexpected entry") {
 		t.Fatalf("sparse entry: %v", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("refusing took %v", d)
 	}
+}
+
+// A bundle its sender signed, holding a record that does not state the ID
+// it is filed under (a bug on the sender's side, not an attack): rejected,
+// and when the bundle is read once, before anything is stored.
+func TestSignedUnreadableRecord(t *testing.T) {
+	p := newPair(t)
+	own, _ := p.partner.Recipient()
+	field, _ := OwnCard(p.field)
+	id := uuid.MustParse("6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa")
+	rec := []byte(`{"id":"0b9e4411-5c3a-4d8e-8f0e-9d5b2a7c1e20","version":1,"status":"complete","body":{}}`)
+	m := Manifest{Format: bundleFormat, Bundle: "b1", Sender: field.String(), Recipient: own, Seq: 1,
+		Records: []Entry{{ID: id, Version: 1, SHA256: sha256.Sum256(rec)}}}
+	mb := m.Encode()
+	sig, _ := p.field.Sign(mb)
+	var enc bytes.Buffer
+	rcpt, _ := age.ParseHybridRecipient(own)
+	aw, _ := age.Encrypt(&enc, rcpt)
+	tw := tar.NewWriter(aw)
+	writeTar(tw, "records/"+id.String()+".json", rec)
+	if err := closeSigned(tw, aw, "manifest", mb, sig); err != nil {
+		t.Fatal(err)
+	}
+	expectRejected(t, p.partner, "a signed bundle with an unreadable record", enc.Bytes())
 }

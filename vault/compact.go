@@ -27,7 +27,7 @@ func (v *Vault) Compact() error {
 	}
 	dir := filepath.Dir(v.path)
 	tmp := filepath.Join(dir, "."+filepath.Base(v.path)+".compact-"+uuid.NewString())
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout, PageSize: pageSize})
 	if err != nil {
 		return fmt.Errorf("compact vault: %w", err)
 	}

@@ -157,7 +157,14 @@ type Received struct {
 // fieldvault writes, so the first top-level "body" key ends the head (a
 // nested one can only come after it); any other shape is decoded whole.
 func DecodeHead(raw []byte) (Record, error) {
-	var r Record
+	r, ok := fastHead(raw)
+	if ok {
+		if _, err := uuid.Parse(r.ID); err != nil || !r.Status.Valid() || r.Version < 1 {
+			return r, ErrCorrupt
+		}
+		return r, nil
+	}
+	r = Record{}
 	err := errors.New("no body")
 	if i := bytes.Index(raw, []byte(`,"body":`)); i > 0 {
 		head := append(raw[:i:i], '}')
@@ -176,28 +183,60 @@ func DecodeHead(raw []byte) (Record, error) {
 	return r, nil
 }
 
-// ApplyReceived stores records received from a contact, keeping their IDs,
-// versions and JSON: a new record is added, a higher version replaces a
-// lower one, and anything else is left alone. One audit entry covers the
-// batch. It returns how many were stored. The records are read and
-// encrypted on every core before the write transaction begins.
-func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
+// Prepared is a received record made ready to store: what its summary
+// holds, and the record encrypted for this vault. No plaintext is kept.
+type Prepared struct {
+	sum  Summary
+	blob []byte
+}
+
+// ID and Version are what the record states of itself.
+func (p *Prepared) ID() string   { return p.sum.ID }
+func (p *Prepared) Version() int { return p.sum.Version }
+
+// Size is about how much memory p holds.
+func (p *Prepared) Size() int { return len(p.blob) + 256 }
+
+// PrepareReceived reads a received record's head, checks that it states id,
+// and encrypts it for this vault. It takes no lock and may run on every
+// core at once.
+func (v *Vault) PrepareReceived(raw []byte, id string) (Prepared, error) {
+	if v.keys == nil {
+		return Prepared{}, ErrLocked
+	}
+	h, err := DecodeHead(raw)
+	if err != nil || h.ID != id {
+		return Prepared{}, fmt.Errorf("received record %s: %w", id, ErrUnreadable)
+	}
+	blob, err := encryptBlob(v.keys.wrap, adFor(bucketRecords, recordKey(id)), raw)
+	if err != nil {
+		return Prepared{}, err
+	}
+	return Prepared{sum: h.summary(), blob: blob}, nil
+}
+
+// StoreReceived stores prepared records received from a contact (source),
+// in one transaction: a new record is added, a higher version replaces a
+// lower one, and anything else is left alone. One audit entry covers them.
+// It returns how many were stored.
+func (v *Vault) StoreReceived(ps []Prepared, source, what string) (int, error) {
 	if v.keys == nil {
 		return 0, ErrLocked
 	}
-	heads := make([]Record, len(rs))
-	sealed := make([][]byte, len(rs))
-	errs := make([]error, len(rs))
-	parallel(len(rs), func(i int) {
-		r := &rs[i]
-		h, err := DecodeHead(r.Raw)
-		if err != nil || h.ID != r.ID || h.Version != r.Version {
-			errs[i] = fmt.Errorf("received record %s: %w", r.ID, ErrUnreadable)
+	// Seal the summaries on every core first: the write transaction holds
+	// the vault's only writer lock, and should do nothing but write.
+	sealed := make([][]byte, len(ps))
+	errs := make([]error, len(ps))
+	parallel(len(ps), func(i int) {
+		sum := ps[i].sum
+		sum.Source = source
+		pt, err := json.Marshal(sum)
+		if err != nil {
+			errs[i] = err
 			return
 		}
-		h.Source = source
-		heads[i] = h
-		sealed[i], errs[i] = encryptBlob(v.keys.wrap, adFor(bucketRecords, recordKey(r.ID)), r.Raw)
+		sealed[i] = seal(v.keys.summary, pt, adFor(bucketSummaries, recordKey(sum.ID)))
+		clear(pt)
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -206,20 +245,20 @@ func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
 	}
 	n := 0
 	err := v.update(func(tx *bolt.Tx) error {
-		for i := range heads {
-			h := &heads[i]
+		for i := range ps {
+			p := &ps[i]
 			var old Summary
-			switch err := v.getSummary(tx, h.ID, &old); {
-			case err == nil && old.Version >= h.Version:
+			switch err := v.getSummary(tx, p.sum.ID, &old); {
+			case err == nil && old.Version >= p.sum.Version:
 				continue
 			case err != nil && !errors.Is(err, ErrNotFound):
 				return err
 			}
-			key := recordKey(h.ID)
-			if err := tx.Bucket(bucketRecords).Put(key, sealed[i]); err != nil {
+			key := recordKey(p.sum.ID)
+			if err := tx.Bucket(bucketRecords).Put(key, p.blob); err != nil {
 				return err
 			}
-			if err := putSealed(tx, bucketSummaries, v.keys.summary, key, h.summary()); err != nil {
+			if err := tx.Bucket(bucketSummaries).Put(key, sealed[i]); err != nil {
 				return err
 			}
 			n++
@@ -233,4 +272,25 @@ func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// ApplyReceived prepares records received from a contact on every core,
+// checks that each states the ID and version it was sent as, and stores
+// them with StoreReceived.
+func (v *Vault) ApplyReceived(rs []Received, source, what string) (int, error) {
+	ps := make([]Prepared, len(rs))
+	errs := make([]error, len(rs))
+	parallel(len(rs), func(i int) {
+		r := &rs[i]
+		ps[i], errs[i] = v.PrepareReceived(r.Raw, r.ID)
+		if errs[i] == nil && ps[i].Version() != r.Version {
+			errs[i] = fmt.Errorf("received record %s: %w", r.ID, ErrUnreadable)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	return v.StoreReceived(ps, source, what)
 }

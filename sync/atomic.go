@@ -1,11 +1,9 @@
 package sync
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,8 +34,13 @@ func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	h := sha256.New()
-	if err := fill(io.MultiWriter(tmp, h)); err != nil {
+	// The read-back check is against a failing disk, not an attacker (age
+	// authenticates every byte for the reader): a seeded 64-bit hash, ten
+	// times faster than SHA-256, finds a changed byte as surely.
+	seed := maphash.MakeSeed()
+	var h maphash.Hash
+	h.SetSeed(seed)
+	if err := fill(io.MultiWriter(tmp, &h)); err != nil {
 		return "", err
 	}
 	if err := tmp.Sync(); err != nil {
@@ -58,7 +61,7 @@ func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
 		d.Sync()
 		d.Close()
 	}
-	if err := sameHash(final, h); err != nil {
+	if err := sameHash(final, seed, h.Sum64()); err != nil {
 		os.Remove(final)
 		return "", err
 	}
@@ -67,17 +70,18 @@ func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
 
 // sameHash reads a written file back and checks it holds what was written:
 // cheap USB sticks fail silently.
-func sameHash(path string, want hash.Hash) error {
+func sameHash(path string, seed maphash.Seed, want uint64) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("read back %s: %w", path, err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	if _, err := io.Copy(&h, f); err != nil {
 		return fmt.Errorf("read back %s: %w", path, err)
 	}
-	if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
+	if h.Sum64() != want {
 		return fmt.Errorf("%s does not read back as written: the disk may be failing", path)
 	}
 	return nil

@@ -360,16 +360,11 @@ type ImportResult struct {
 	ReceiptPath string // the receipt written for the sender
 }
 
-// applyBatchBytes bounds the records one transaction holds, so that memory
-// stays flat however large the bundle is. Each transaction costs two
-// fsyncs, which is most of an import's time, so batches are large and are
-// committed while the next one is read.
-const applyBatchBytes = 4 << 20 // measured: 8 MiB was slower and held more
-
-// readTwiceBatchBytes is the batch of a bundle too large to read once. Two
-// batches are in flight (one read, one committed), each held as read, as
-// encrypted and as written pages: smaller batches keep a 100,000-record
-// import under its memory budget, at a few more commits.
+// readTwiceBatchBytes bounds the records one transaction holds when a
+// bundle is too large to read once, so that memory stays flat however
+// large it is. Two batches are in flight (one read, one committed), each
+// held as read, as encrypted and as written pages; 1 MiB keeps a
+// 100,000-record import under its memory budget, at a few more commits.
 const readTwiceBatchBytes = 1 << 20
 
 // Import verifies a bundle or receipt, then applies it. A bundle's records

@@ -194,9 +194,6 @@ type Prepared struct {
 func (p *Prepared) ID() string   { return p.sum.ID }
 func (p *Prepared) Version() int { return p.sum.Version }
 
-// Size is about how much memory p holds.
-func (p *Prepared) Size() int { return len(p.blob) + 256 }
-
 // PrepareReceived reads a received record's head, checks that it states id,
 // and encrypts it for this vault. It takes no lock and may run on every
 // core at once.

@@ -43,7 +43,7 @@ lint:
 bench:
 	@{ $(GO) test -run '^$$' -bench . -benchtime 20x ./vault; \
 	   $(GO) test -run '^$$' -bench . -benchtime 3x ./intake; \
-	   $(GO) test -run '^$$' -bench ExportImport10k -benchtime 3x ./sync; \
+	   $(GO) test -run '^$$' -bench ExportImport10k -benchtime 8x ./sync; \
 	   $(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync; \
 	 } | grep '^Benchmark' | awk -f .ci/benchtable.awk
 

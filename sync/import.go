@@ -534,7 +534,7 @@ func finishBundle(v *vault.Vault, ck *Checked, schemas [][]byte, res *ImportResu
 		}
 	}
 	m := ck.Manifest
-	entry := &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
+	entry := importEntry(ck)
 	// Only records that came from the sender may be deleted by its notice.
 	var deletes []string
 	if len(m.Withdrawals) > 0 {
@@ -550,6 +550,12 @@ func finishBundle(v *vault.Vault, ck *Checked, schemas [][]byte, res *ImportResu
 	}
 	res.Deleted = len(deletes)
 	return v.LogImport(entry, deletes)
+}
+
+// importEntry is the import log's entry for a checked bundle.
+func importEntry(ck *Checked) *vault.Import {
+	m := ck.Manifest
+	return &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
 }
 
 // stageLimit is the largest bundle read only once. Its records, encrypted
@@ -643,15 +649,20 @@ func applyStaged(v *vault.Vault, ck *Checked, staged []vault.Prepared, stageErr 
 			return unreadable()
 		}
 	}
-	// One transaction: the bundle is applied whole or not at all. Its
-	// pages in memory are about the size of what is staged, which
-	// stageLimit bounds.
-	added, err := v.StoreReceived(staged, ck.Sender.ID, "bundle "+m.Bundle)
-	res.Added += added
+	// One transaction: the bundle is applied whole or not at all, with
+	// one sync of the disk. Its pages in memory are about the size of what
+	// is staged, which stageLimit bounds.
+	added, deleted, err := v.StoreBundle(vault.ReceivedBundle{
+		Records:   staged,
+		Schemas:   schemas,
+		Withdrawn: m.Withdrawals,
+		Log:       importEntry(ck),
+	}, ck.Sender.ID)
 	if err != nil {
 		return err
 	}
-	return finishBundle(v, ck, schemas, res)
+	res.Added, res.Deleted = added, deleted
+	return nil
 }
 
 // writeReceipt answers a bundle: every record version it carried and every

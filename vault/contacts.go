@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -110,14 +111,15 @@ type RecordVersion struct {
 // which record versions it carried. Package sync uses the log to send only
 // what a contact has not received.
 type Export struct {
-	ID      string          `json:"id"`
-	Contact string          `json:"contact"` // contact ID
-	Bundle  string          `json:"bundle"`  // bundle ID
-	Seq     int64           `json:"seq"`
-	Time    time.Time       `json:"time"`
-	Records []RecordVersion `json:"records"`
+	ID      string    `json:"id"`
+	Contact string    `json:"contact"` // contact ID
+	Bundle  string    `json:"bundle"`  // bundle ID
+	Seq     int64     `json:"seq"`
+	Time    time.Time `json:"time"`
 	// Withdrawals are the withdrawal notices the bundle carried.
 	Withdrawals []string `json:"withdrawals,omitempty"`
+	// Records is last, so that ExportHeads can stop before it.
+	Records []RecordVersion `json:"records"`
 }
 
 // LogExport records that a bundle was written. It fills in ID and Time.
@@ -133,26 +135,32 @@ func (v *Vault) LogExport(e *Export) error {
 }
 
 // ExportHeads returns the export log, oldest first, without the record
-// lists: enough to number the next bundle, and far cheaper to read once
-// many large bundles were sent.
+// lists: enough to number the next bundle or show when the last went. A
+// log entry lists every record a bundle carried, so after many large
+// bundles this reads far less than Exports.
 func (v *Vault) ExportHeads() ([]Export, error) {
-	type head struct {
-		ID          string    `json:"id"`
-		Contact     string    `json:"contact"`
-		Bundle      string    `json:"bundle"`
-		Seq         int64     `json:"seq"`
-		Time        time.Time `json:"time"`
-		Withdrawals []string  `json:"withdrawals,omitempty"`
-	}
-	var heads []head
-	err := v.view(func(tx *bolt.Tx) (err error) {
-		heads, err = allSealed[head](v, tx, bucketExports, "export log")
-		return err
+	var out []Export
+	err := v.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketExports).ForEach(func(k, val []byte) error {
+			pt, err := open(v.keys.meta, val, adFor(bucketExports, k))
+			if err != nil {
+				return fmt.Errorf("read export log: %w", err)
+			}
+			defer clear(pt)
+			var e Export
+			// The fields before the record list, as an object of their own.
+			head := pt
+			if i := bytes.Index(pt, []byte(`,"records":`)); i > 0 {
+				head = append(pt[:i:i], '}')
+			}
+			if err := json.Unmarshal(head, &e); err != nil {
+				return fmt.Errorf("read export log: %w", ErrCorrupt)
+			}
+			e.Records = nil
+			out = append(out, e)
+			return nil
+		})
 	})
-	out := make([]Export, len(heads))
-	for i, h := range heads {
-		out[i] = Export{ID: h.ID, Contact: h.Contact, Bundle: h.Bundle, Seq: h.Seq, Time: h.Time, Withdrawals: h.Withdrawals}
-	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, err
 }

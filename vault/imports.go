@@ -2,6 +2,8 @@ package vault
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,26 +42,28 @@ func (v *Vault) Imports() ([]Import, error) {
 // LogImport records an applied bundle or receipt and deletes the records
 // its withdrawal notices name, in one transaction. It fills in ID and Time.
 func (v *Vault) LogImport(e *Import, deletes []string) error {
-	return v.update(func(tx *bolt.Tx) error {
-		for _, id := range deletes {
-			if _, err := uuid.Parse(id); err != nil {
-				continue
-			}
-			if existed, err := deleteRecord(tx, id); err != nil {
-				return err
-			} else if !existed {
-				continue
-			}
-			if err := v.appendAudit(tx, "record deleted: consent withdrawn at the source", id); err != nil {
-				return err
-			}
+	return v.update(func(tx *bolt.Tx) error { return v.logImport(tx, e, deletes) })
+}
+
+func (v *Vault) logImport(tx *bolt.Tx, e *Import, deletes []string) error {
+	for _, id := range deletes {
+		if _, err := uuid.Parse(id); err != nil {
+			continue
 		}
-		e.ID, e.Time = uuid.NewString(), time.Now().UTC()
-		if err := putSealed(tx, bucketImports, v.keys.meta, recordKey(e.ID), e); err != nil {
+		if existed, err := deleteRecord(tx, id); err != nil {
+			return err
+		} else if !existed {
+			continue
+		}
+		if err := v.appendAudit(tx, "record deleted: consent withdrawn at the source", id); err != nil {
 			return err
 		}
-		return v.appendAudit(tx, fmt.Sprintf("%s %s imported: %d records, %d deletions", e.Kind, e.Bundle, e.Count, len(e.Deleted)), "")
-	})
+	}
+	e.ID, e.Time = uuid.NewString(), time.Now().UTC()
+	if err := putSealed(tx, bucketImports, v.keys.meta, recordKey(e.ID), e); err != nil {
+		return err
+	}
+	return v.appendAudit(tx, fmt.Sprintf("%s %s imported: %d records, %d deletions", e.Kind, e.Bundle, e.Count, len(e.Deleted)), "")
 }
 
 // Tombstone remembers a withdrawn record until every contact that received
@@ -220,8 +224,81 @@ func (v *Vault) StoreReceived(ps []Prepared, source, what string) (int, error) {
 	if v.keys == nil {
 		return 0, ErrLocked
 	}
-	// Seal the summaries on every core first: the write transaction holds
-	// the vault's only writer lock, and should do nothing but write.
+	sealed, err := v.sealReceived(ps, source)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = v.update(func(tx *bolt.Tx) (err error) {
+		n, err = v.storeReceived(tx, ps, sealed, what)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// ReceivedBundle is all a bundle brings, ready to store at once.
+type ReceivedBundle struct {
+	Records []Prepared
+	Schemas [][]byte // questionnaire definitions
+	// Withdrawn names records whose consent was withdrawn at the source;
+	// those this vault holds from that source are deleted.
+	Withdrawn []string
+	Log       *Import
+}
+
+// StoreBundle stores a bundle received from a contact (source) in one
+// transaction: its records (as StoreReceived), its questionnaires, the
+// deletions it asks for, and its entry in the import log. It returns how
+// many records were stored and how many deleted; the caller compacts the
+// vault after deletions.
+func (v *Vault) StoreBundle(b ReceivedBundle, source string) (added, deleted int, err error) {
+	if v.keys == nil {
+		return 0, 0, ErrLocked
+	}
+	sealed, err := v.sealReceived(b.Records, source)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = v.update(func(tx *bolt.Tx) error {
+		var err error
+		if added, err = v.storeReceived(tx, b.Records, sealed, "bundle "+b.Log.Bundle); err != nil {
+			return err
+		}
+		for _, src := range b.Schemas {
+			sum := sha256.Sum256(src)
+			if err := v.putSchema(tx, hex.EncodeToString(sum[:]), src); err != nil {
+				return err
+			}
+		}
+		var deletes []string
+		for _, id := range b.Withdrawn {
+			var old Summary
+			if _, err := uuid.Parse(id); err != nil {
+				continue
+			}
+			switch err := v.getSummary(tx, id, &old); {
+			case err == nil && old.Source == source:
+				deletes = append(deletes, id)
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return err
+			}
+		}
+		deleted = len(deletes)
+		return v.logImport(tx, b.Log, deletes)
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return added, deleted, nil
+}
+
+// sealReceived seals the summaries of prepared records, naming source, on
+// every core: the write transaction holds the vault's only writer lock,
+// and should do nothing but write.
+func (v *Vault) sealReceived(ps []Prepared, source string) ([][]byte, error) {
 	sealed := make([][]byte, len(ps))
 	errs := make([]error, len(ps))
 	parallel(len(ps), func(i int) {
@@ -237,39 +314,38 @@ func (v *Vault) StoreReceived(ps []Prepared, source, what string) (int, error) {
 	})
 	for _, err := range errs {
 		if err != nil {
+			return nil, err
+		}
+	}
+	return sealed, nil
+}
+
+// storeReceived writes prepared records and their sealed summaries in tx.
+func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, sealed [][]byte, what string) (int, error) {
+	fillPages(tx)
+	n := 0
+	for i := range ps {
+		p := &ps[i]
+		var old Summary
+		switch err := v.getSummary(tx, p.sum.ID, &old); {
+		case err == nil && old.Version >= p.sum.Version:
+			continue
+		case err != nil && !errors.Is(err, ErrNotFound):
 			return 0, err
 		}
-	}
-	n := 0
-	err := v.update(func(tx *bolt.Tx) error {
-		fillPages(tx)
-		for i := range ps {
-			p := &ps[i]
-			var old Summary
-			switch err := v.getSummary(tx, p.sum.ID, &old); {
-			case err == nil && old.Version >= p.sum.Version:
-				continue
-			case err != nil && !errors.Is(err, ErrNotFound):
-				return err
-			}
-			key := recordKey(p.sum.ID)
-			if err := tx.Bucket(bucketRecords).Put(key, p.blob); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketSummaries).Put(key, sealed[i]); err != nil {
-				return err
-			}
-			n++
+		key := recordKey(p.sum.ID)
+		if err := tx.Bucket(bucketRecords).Put(key, p.blob); err != nil {
+			return 0, err
 		}
-		if n == 0 {
-			return nil
+		if err := tx.Bucket(bucketSummaries).Put(key, sealed[i]); err != nil {
+			return 0, err
 		}
-		return v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", n, what), "")
-	})
-	if err != nil {
-		return 0, err
+		n++
 	}
-	return n, nil
+	if n == 0 {
+		return 0, nil
+	}
+	return n, v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", n, what), "")
 }
 
 // ApplyReceived prepares records received from a contact on every core,

@@ -16,17 +16,19 @@ type storedSchema struct {
 
 // PutSchema keeps a questionnaire definition under its hash, once.
 func (v *Vault) PutSchema(hash string, source []byte) error {
-	return v.update(func(tx *bolt.Tx) error {
-		found := false
-		err := v.eachSchema(tx, func(s storedSchema) bool {
-			found = s.Hash == hash
-			return !found
-		})
-		if err != nil || found {
-			return err
-		}
-		return putSealed(tx, bucketSchemas, v.keys.meta, newKey(), storedSchema{hash, source})
+	return v.update(func(tx *bolt.Tx) error { return v.putSchema(tx, hash, source) })
+}
+
+func (v *Vault) putSchema(tx *bolt.Tx, hash string, source []byte) error {
+	found := false
+	err := v.eachSchema(tx, func(s storedSchema) bool {
+		found = s.Hash == hash
+		return !found
 	})
+	if err != nil || found {
+		return err
+	}
+	return putSealed(tx, bucketSchemas, v.keys.meta, newKey(), storedSchema{hash, source})
 }
 
 // Schema returns the questionnaire definition with the given hash.

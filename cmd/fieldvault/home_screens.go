@@ -366,7 +366,7 @@ func (s *session) recordScreen(sums []vault.Summary, id string) screen {
 	}
 	var body string
 	if err == nil {
-		body, err = recordText(s.v, r, true)
+		body, err = a.recordText(s.v, r, true)
 	}
 	if err != nil {
 		return s.text(a.tr("Record"), a.explainShort(err), back)
@@ -375,7 +375,7 @@ func (s *session) recordScreen(sums []vault.Summary, id string) screen {
 	// may see the screen.
 	t := s.text(a.trf("Record %s", shortID(id)), body, back)
 	t.reveal = func(show bool) string {
-		text, err := recordText(s.v, r, !show)
+		text, err := a.recordText(s.v, r, !show)
 		if err != nil {
 			return a.explainShort(err)
 		}

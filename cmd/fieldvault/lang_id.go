@@ -104,6 +104,15 @@ var indonesian = map[string]string{
 
 	"s: show or hide sensitive answers": "s: tampilkan atau sembunyikan jawaban sensitif",
 
+	"Status":          "Status",
+	"%s (version %d)": "%s (versi %d)",
+	"Form":            "Kuesioner",
+	"Created":         "Dibuat",
+	"%s by %s":        "%s oleh %s",
+	"From":            "Dari",
+	"Updated":         "Diperbarui",
+	"Triage":          "Triase",
+
 	// Values shown as they are stored.
 	"draft":     "draf",
 	"complete":  "lengkap",

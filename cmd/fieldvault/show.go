@@ -52,7 +52,7 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	text, err := recordText(v, r, false)
+	text, err := a.recordText(v, r, false)
 	if err != nil {
 		return err
 	}
@@ -63,14 +63,14 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 // recordText is one record as people read it: its bookkeeping, then its
 // answers with the questions they answer; with mask, sensitive answers
 // hidden.
-func recordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
+func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Record     %s\n", r.ID)
-	fmt.Fprintf(&b, "Status     %s (version %d)\n", r.Status, r.Version)
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Record"), r.ID)
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Status"), a.trf("%s (version %d)", a.trValue(string(r.Status)), r.Version))
 	if r.Schema.ID != "" {
-		fmt.Fprintf(&b, "Form       %s %s\n", r.Schema.ID, r.Schema.Version)
+		fmt.Fprintf(&b, "%-10s %s %s\n", a.tr("Form"), r.Schema.ID, r.Schema.Version)
 	}
-	fmt.Fprintf(&b, "Created    %s by %s\n", r.Created.Local().Format(time.DateTime), dash(r.Worker))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Created"), a.trf("%s by %s", r.Created.Local().Format(time.DateTime), dash(r.Worker)))
 	if r.Source != "" {
 		from := r.Source
 		if cs, err := v.Contacts(); err == nil {
@@ -80,11 +80,11 @@ func recordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "From       %s\n", from)
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("From"), from)
 	}
-	fmt.Fprintf(&b, "Updated    %s\n", r.Updated.Local().Format(time.DateTime))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Updated"), r.Updated.Local().Format(time.DateTime))
 	if r.Triage != "" {
-		fmt.Fprintf(&b, "Triage     %s\n", r.Triage)
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("Triage"), r.Triage)
 	}
 	if len(r.Body) == 0 {
 		return b.String(), nil

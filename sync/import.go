@@ -167,6 +167,11 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 				return nil, reject(hintDamaged, "the file holds a bad record entry %q", name)
 			}
 			if st != nil {
+				// Staging was chosen by the file's size; a file that grows
+				// while it is read must not make it hold more.
+				if st.read += hdr.Size; st.read > stageLimit {
+					return nil, reject(hintDamaged, "the file changed while it was imported")
+				}
 				if hdr.Size > maxRecord {
 					return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(nil)))
 				}
@@ -568,6 +573,7 @@ var stageLimit int64 = 32 << 20
 // read and checked, on the cores the reading leaves idle. Nothing it makes
 // is stored before the whole bundle has checked out.
 type stager struct {
+	read    int64 // bytes of records read so far
 	v       *vault.Vault
 	bufs    gosync.Pool // *[]byte: record buffers, reused
 	jobs    chan stageJob

@@ -195,14 +195,17 @@ func TestExportConsentFilter(t *testing.T) {
 	}
 }
 
-func TestImportRoundTrip(t *testing.T) {
-	t.Run("read once", testImportRoundTrip)
-	// Bundles over stageLimit are checked, then read a second time to be
-	// stored; the same import must come out.
+func TestImportRoundTrip(t *testing.T) { bothImportPaths(t, testImportRoundTrip) }
+
+// bothImportPaths runs test through the import that reads a bundle once
+// and, with stageLimit at zero, through the one that checks a bundle and
+// then reads it a second time to store it: the same must come out.
+func bothImportPaths(t *testing.T, test func(*testing.T)) {
+	t.Run("read once", test)
 	t.Run("read twice", func(t *testing.T) {
 		defer func(old int64) { stageLimit = old }(stageLimit)
 		stageLimit = 0
-		testImportRoundTrip(t)
+		test(t)
 	})
 }
 

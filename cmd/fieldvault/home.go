@@ -46,6 +46,7 @@ type session struct {
 	plain bool
 
 	scr    screen
+	title  string // the header, once unlocked
 	width  int
 	height int
 	busy   string // what runs in the background, if anything
@@ -216,18 +217,23 @@ func (s *session) View() string {
 	return b.String()
 }
 
+// header names the vault and the worker once unlocked. It is drawn on
+// every frame, so the vault's name is read once, not every time.
 func (s *session) header() string {
 	if s.v == nil || s.locked {
+		s.title = ""
 		return "  fieldvault"
 	}
-	h := "  fieldvault · " + s.v.Worker()
-	if info, err := s.v.Info(); err == nil {
-		h = "  fieldvault · " + info.Name
+	if s.title == "" {
+		s.title = "  fieldvault"
+		if info, err := s.v.Info(); err == nil {
+			s.title += " · " + info.Name
+		}
 		if w := s.v.Worker(); w != "" {
-			h += " · " + w
+			s.title += " · " + w
 		}
 	}
-	return h
+	return s.title
 }
 
 // short prints a duration as people say it: 5m, 90s, 1h30m.

@@ -179,8 +179,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 				if _, err := io.ReadFull(tr, raw); err != nil {
 					return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 				}
-				hashes = append(hashes, Entry{ID: rid, SHA256: sha256.Sum256(raw)})
-				st.record(rid, raw)
+				st.record(rid, raw) // hashed by the stager
 				continue
 			}
 			h := sha256.New()
@@ -237,6 +236,10 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
 	}
 
+	if st != nil {
+		st.finish()
+		hashes = append(hashes, st.sums...)
+	}
 	slices.SortFunc(hashes, func(a, b Entry) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i].ID == hashes[i-1].ID {
@@ -388,7 +391,8 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 	var staged []vault.Prepared
 	var stageErr error
 	if st != nil {
-		staged, stageErr = st.close()
+		st.finish() // a rejected file may end the check before it does
+		staged, stageErr = st.out, st.err
 	}
 	if err != nil {
 		return nil, err
@@ -570,16 +574,20 @@ func importEntry(ck *Checked) *vault.Import {
 var stageLimit int64 = 32 << 20
 
 // stager makes a bundle's records ready for this vault while the bundle is
-// read and checked, on the cores the reading leaves idle. Nothing it makes
-// is stored before the whole bundle has checked out.
+// read and checked, on the cores the reading leaves idle: it hashes each
+// record, reads its head and encrypts it. Nothing it makes is stored
+// before the whole bundle has checked out.
 type stager struct {
 	read    int64 // bytes of records read so far
 	v       *vault.Vault
 	bufs    gosync.Pool // *[]byte: record buffers, reused
-	jobs    chan stageJob
+	batch   []stageJob  // records read but not yet handed over
+	jobs    chan []stageJob
 	wg      gosync.WaitGroup
+	done    gosync.Once
 	mu      gosync.Mutex
 	out     []vault.Prepared
+	sums    []Entry // every record's ID and hash, made or not
 	err     error
 	schemas [][]byte // the questionnaires read, checked against their names
 }
@@ -589,24 +597,37 @@ type stageJob struct {
 	raw []byte
 }
 
+// stageBatch is how many records go to a worker at once: fewer hand-overs.
+const stageBatch = 32
+
 func newStager(v *vault.Vault) *stager {
-	s := &stager{v: v, jobs: make(chan stageJob, 64)}
+	s := &stager{v: v, jobs: make(chan []stageJob, 4)}
 	for range runtime.GOMAXPROCS(0) {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			for j := range s.jobs {
-				p, err := v.PrepareReceived(j.raw, j.id.String())
-				// The plaintext is encrypted now: wipe it and read the
-				// next record into it.
-				clear(j.raw)
-				s.bufs.Put(&j.raw)
-				s.mu.Lock()
-				if err != nil && s.err == nil {
-					s.err = err
+			for batch := range s.jobs {
+				sums := make([]Entry, len(batch))
+				ps := make([]vault.Prepared, 0, len(batch))
+				var firstErr error
+				for i, j := range batch {
+					sums[i] = Entry{ID: j.id, SHA256: sha256.Sum256(j.raw)}
+					p, err := v.PrepareReceived(j.raw, j.id.String())
+					if err != nil && firstErr == nil {
+						firstErr = err
+					} else if err == nil {
+						ps = append(ps, p)
+					}
+					// The plaintext is encrypted now: wipe it and read
+					// the next record into it.
+					clear(j.raw)
+					s.bufs.Put(&j.raw)
 				}
-				if err == nil {
-					s.out = append(s.out, p)
+				s.mu.Lock()
+				s.sums = append(s.sums, sums...)
+				s.out = append(s.out, ps...)
+				if firstErr != nil && s.err == nil {
+					s.err = firstErr
 				}
 				s.mu.Unlock()
 			}
@@ -624,13 +645,25 @@ func (s *stager) buffer(n int) []byte {
 }
 
 // record hands one record, as read from the bundle, to the workers.
-func (s *stager) record(id uuid.UUID, raw []byte) { s.jobs <- stageJob{id, raw} }
+func (s *stager) record(id uuid.UUID, raw []byte) {
+	s.batch = append(s.batch, stageJob{id, raw})
+	if len(s.batch) == stageBatch {
+		s.jobs <- s.batch
+		s.batch = nil
+	}
+}
 
-// close waits for the workers and returns what they made, in no order.
-func (s *stager) close() ([]vault.Prepared, error) {
-	close(s.jobs)
-	s.wg.Wait()
-	return s.out, s.err
+// finish hands over the last records and waits for the workers. It may be
+// called more than once.
+func (s *stager) finish() {
+	s.done.Do(func() {
+		if len(s.batch) > 0 {
+			s.jobs <- s.batch
+			s.batch = nil
+		}
+		close(s.jobs)
+		s.wg.Wait()
+	})
 }
 
 // applyStaged stores the records a stager made while the bundle was

@@ -29,35 +29,32 @@ hash-chained; --verify checks every link and reports the first broken one.`,
 }
 
 func (a *app) runAudit(verify, asJSON bool) error {
-	v, err := a.openVault(vault.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	if verify {
-		n, err := v.VerifyAudit()
+	return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+		if verify {
+			n, err := v.VerifyAudit()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return json.NewEncoder(a.out).Encode(map[string]any{"intact": true, "entries": n})
+			}
+			fmt.Fprintf(a.out, "audit log intact: %d entries\n", n)
+			return nil
+		}
+		log, err := v.AuditLog()
 		if err != nil {
 			return err
 		}
 		if asJSON {
-			return json.NewEncoder(a.out).Encode(map[string]any{"intact": true, "entries": n})
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(log)
 		}
-		fmt.Fprintf(a.out, "audit log intact: %d entries\n", n)
-		return nil
-	}
-	log, err := v.AuditLog()
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(log)
-	}
-	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tTIME\tWORKER\tACTION\tRECORD")
-	for _, e := range log {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Worker, e.Action, dash(e.Subject))
-	}
-	return tw.Flush()
+		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "#\tTIME\tWORKER\tACTION\tRECORD")
+		for _, e := range log {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Worker, e.Action, dash(e.Subject))
+		}
+		return tw.Flush()
+	})
 }

@@ -20,21 +20,18 @@ partner in person or on USB; they add it with 'fieldvault contact add'. Read
 the fingerprint aloud to each other to check that it arrived unaltered.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v, err := a.openVault(vault.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			card, err := sync.OwnCard(v)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(map[string]string{"card": card.String(), "name": card.Name, "fingerprint": card.Fingerprint()})
-			}
-			fmt.Fprintln(a.out, card.String())
-			fmt.Fprintf(a.err, "Fingerprint: %s\n", card.Fingerprint())
-			return nil
+			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+				card, err := sync.OwnCard(v)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return a.printJSON(map[string]string{"card": card.String(), "name": card.Name, "fingerprint": card.Fingerprint()})
+				}
+				fmt.Fprintln(a.out, card.String())
+				fmt.Fprintf(a.err, "Fingerprint: %s\n", card.Fingerprint())
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -46,25 +46,22 @@ fingerprint it prints with them before you send them anything.`,
 			if err != nil {
 				return withHint(err, "copy the whole line that 'fieldvault card' prints on the partner's laptop")
 			}
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			own, err := sync.OwnCard(v)
-			if err != nil {
-				return err
-			}
-			if own.Recipient == card.Recipient {
-				return errors.New("that is this vault's own card")
-			}
-			c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
-			if err := v.AddContact(c); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.err, "Added %s. Fingerprint: %s\n", c.Name, card.Fingerprint())
-			fmt.Fprintln(a.err, "Check the fingerprint with them before sending anything.")
-			return nil
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				own, err := sync.OwnCard(v)
+				if err != nil {
+					return err
+				}
+				if own.Recipient == card.Recipient {
+					return errors.New("that is this vault's own card")
+				}
+				c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
+				if err := v.AddContact(c); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.err, "Added %s. Fingerprint: %s\n", c.Name, card.Fingerprint())
+				fmt.Fprintln(a.err, "Check the fingerprint with them before sending anything.")
+				return nil
+			})
 		},
 	}
 	add.Flags().StringVar(&file, "file", "", "read the card from `FILE`")
@@ -75,39 +72,36 @@ fingerprint it prints with them before you send them anything.`,
 		Short: "List the partners",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v, err := a.openVault(vault.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			cs, err := v.Contacts()
-			if err != nil {
-				return err
-			}
-			type item struct {
-				Name        string    `json:"name"`
-				Fingerprint string    `json:"fingerprint"`
-				Card        string    `json:"card"`
-				Added       time.Time `json:"added"`
-			}
-			items := []item{}
-			for _, c := range cs {
-				card := sync.Card{Name: c.Name, Recipient: c.Recipient, SigningKey: c.SigningKey}
-				items = append(items, item{c.Name, card.Fingerprint(), card.String(), c.Added})
-			}
-			if asJSON {
-				return a.printJSON(items)
-			}
-			if len(items) == 0 {
-				fmt.Fprintln(a.err, "No contacts. Add a partner with 'fieldvault contact add CARD'.")
-				return nil
-			}
-			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tFINGERPRINT\tADDED")
-			for _, it := range items {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, it.Fingerprint, it.Added.Local().Format(time.DateOnly))
-			}
-			return tw.Flush()
+			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+				cs, err := v.Contacts()
+				if err != nil {
+					return err
+				}
+				type item struct {
+					Name        string    `json:"name"`
+					Fingerprint string    `json:"fingerprint"`
+					Card        string    `json:"card"`
+					Added       time.Time `json:"added"`
+				}
+				items := []item{}
+				for _, c := range cs {
+					card := sync.Card{Name: c.Name, Recipient: c.Recipient, SigningKey: c.SigningKey}
+					items = append(items, item{c.Name, card.Fingerprint(), card.String(), c.Added})
+				}
+				if asJSON {
+					return a.printJSON(items)
+				}
+				if len(items) == 0 {
+					fmt.Fprintln(a.err, "No contacts. Add a partner with 'fieldvault contact add CARD'.")
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tFINGERPRINT\tADDED")
+				for _, it := range items {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, it.Fingerprint, it.Added.Local().Format(time.DateOnly))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -117,16 +111,13 @@ fingerprint it prints with them before you send them anything.`,
 		Short: "Remove a partner",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			if err := v.RemoveContact(args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.err, "Removed %s.\n", args[0])
-			return nil
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				if err := v.RemoveContact(args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.err, "Removed %s.\n", args[0])
+				return nil
+			})
 		},
 	}
 	cmd.AddCommand(add, list, remove)

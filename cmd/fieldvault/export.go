@@ -25,30 +25,27 @@ and it proves it came from this vault. Drafts and refusals never leave.`,
 			if to == "" || out == "" {
 				return usageErr("export needs --to NAME and --out DIR")
 			}
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			p := a.progress("Exporting")
-			res, err := sync.Export(v, to, out, sync.ExportOptions{All: all, Progress: p.update})
-			p.done()
-			if errors.Is(err, sync.ErrNothingToExport) {
-				fmt.Fprintf(a.err, "Nothing new to send to %s.\n", to)
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				p := a.progress("Exporting")
+				res, err := sync.Export(v, to, out, sync.ExportOptions{All: all, Progress: p.update})
+				p.done()
+				if errors.Is(err, sync.ErrNothingToExport) {
+					fmt.Fprintf(a.err, "Nothing new to send to %s.\n", to)
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				m := res.Manifest
+				fmt.Fprintln(a.out, res.Path)
+				fmt.Fprintf(a.err, "Wrote bundle %d for %s: %d %s, %d withdrawal %s.\n", m.Seq, res.Contact,
+					len(m.Records), plural(len(m.Records), "record", "records"), len(m.Withdrawals), plural(len(m.Withdrawals), "notice", "notices"))
+				if res.NotShared > 0 {
+					fmt.Fprintf(a.err, "%d %s not included: the person did not agree to share with %s.\n",
+						res.NotShared, plural(res.NotShared, "record was", "records were"), res.Contact)
+				}
 				return nil
-			}
-			if err != nil {
-				return err
-			}
-			m := res.Manifest
-			fmt.Fprintln(a.out, res.Path)
-			fmt.Fprintf(a.err, "Wrote bundle %d for %s: %d %s, %d withdrawal %s.\n", m.Seq, res.Contact,
-				len(m.Records), plural(len(m.Records), "record", "records"), len(m.Withdrawals), plural(len(m.Withdrawals), "notice", "notices"))
-			if res.NotShared > 0 {
-				fmt.Fprintf(a.err, "%d %s not included: the person did not agree to share with %s.\n",
-					res.NotShared, plural(res.NotShared, "record was", "records were"), res.Contact)
-			}
-			return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the partner (contact `NAME`)")

@@ -89,16 +89,13 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 	if err := a.needTerminal("use --answers FILE to enter answers from a file, or --accessible for plain line-by-line prompts"); err != nil {
 		return err
 	}
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	sess, err := intake.Start(v, s, a.interviewLang(v, s, opts.lang))
-	if err != nil {
-		return err
-	}
-	return a.interview(ctx, sess)
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		sess, err := intake.Start(v, s, a.interviewLang(v, s, opts.lang))
+		if err != nil {
+			return err
+		}
+		return a.interview(ctx, sess)
+	})
 }
 
 // interviewLang is --lang if given, else the interface language (the
@@ -199,37 +196,34 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		defer f.Close()
 		r = f
 	}
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: a.interviewLang(v, s, opts.lang)})
-	var be *intake.BulkError
-	var le *intake.LineError
-	switch {
-	case errors.As(err, &be):
-		const most = 20
-		for i, e := range be.Errors {
-			if i == most {
-				fmt.Fprintf(a.err, "fieldvault: ... and %d more\n", len(be.Errors)-most)
-				break
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: a.interviewLang(v, s, opts.lang)})
+		var be *intake.BulkError
+		var le *intake.LineError
+		switch {
+		case errors.As(err, &be):
+			const most = 20
+			for i, e := range be.Errors {
+				if i == most {
+					fmt.Fprintf(a.err, "fieldvault: ... and %d more\n", len(be.Errors)-most)
+					break
+				}
+				fmt.Fprintf(a.err, "fieldvault: %s: %v\n", name, e)
 			}
-			fmt.Fprintf(a.err, "fieldvault: %s: %v\n", name, e)
+			n := len(be.Errors)
+			return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
+				"correct the lines above and run the same command again")
+		case errors.As(err, &le):
+			return withHint(fmt.Errorf("%s, %v; nothing was stored", name, le), "correct the file and run the same command again")
+		case err != nil:
+			return err
 		}
-		n := len(be.Errors)
-		return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
-			"correct the lines above and run the same command again")
-	case errors.As(err, &le):
-		return withHint(fmt.Errorf("%s, %v; nothing was stored", name, le), "correct the file and run the same command again")
-	case err != nil:
-		return err
-	}
-	for _, id := range ids {
-		fmt.Fprintln(a.out, id)
-	}
-	fmt.Fprintf(a.err, "Stored %d %s.\n", len(ids), plural(len(ids), "intake", "intakes"))
-	return nil
+		for _, id := range ids {
+			fmt.Fprintln(a.out, id)
+		}
+		fmt.Fprintf(a.err, "Stored %d %s.\n", len(ids), plural(len(ids), "intake", "intakes"))
+		return nil
+	})
 }
 
 func plural(n int, one, many string) string {

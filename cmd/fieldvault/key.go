@@ -38,34 +38,31 @@ every bundle ever sent to this vault.`,
 			if err != nil {
 				return err
 			}
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			p, err := a.newPassphrase(newSource(), "Passphrase for the identity file")
-			if err != nil {
-				return err
-			}
-			data, err := v.ExportIdentity(p, wf)
-			if err != nil {
-				return err
-			}
-			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-			if err != nil {
-				return fmt.Errorf("cannot write %s: %w", out, err)
-			}
-			if _, err := f.Write(data); err != nil {
-				f.Close()
-				os.Remove(out)
-				return fmt.Errorf("cannot write %s: %w", out, err)
-			}
-			if err := f.Close(); err != nil {
-				os.Remove(out)
-				return fmt.Errorf("cannot write %s: %w", out, err)
-			}
-			fmt.Fprintf(a.err, "Wrote the vault's identity to %s, encrypted with the passphrase.\n", out)
-			return nil
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				p, err := a.newPassphrase(newSource(), "Passphrase for the identity file")
+				if err != nil {
+					return err
+				}
+				data, err := v.ExportIdentity(p, wf)
+				if err != nil {
+					return err
+				}
+				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+				if err != nil {
+					return fmt.Errorf("cannot write %s: %w", out, err)
+				}
+				if _, err := f.Write(data); err != nil {
+					f.Close()
+					os.Remove(out)
+					return fmt.Errorf("cannot write %s: %w", out, err)
+				}
+				if err := f.Close(); err != nil {
+					os.Remove(out)
+					return fmt.Errorf("cannot write %s: %w", out, err)
+				}
+				fmt.Fprintf(a.err, "Wrote the vault's identity to %s, encrypted with the passphrase.\n", out)
+				return nil
+			})
 		},
 	}
 	export.Flags().StringVar(&out, "out", "", "identity `FILE` to write")

@@ -34,48 +34,45 @@ created, triage level and questionnaire. No answers are shown; use
 }
 
 func (a *app) runList(status vault.Status, asJSON bool) error {
-	v, err := a.openVault(vault.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	all, err := v.Summaries()
-	if err != nil {
-		return err
-	}
-	sums := all[:0]
-	for _, s := range all {
-		if status == "" || s.Status == status {
-			sums = append(sums, s)
+	return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+		all, err := v.Summaries()
+		if err != nil {
+			return err
 		}
-	}
-	if asJSON {
-		type item struct {
-			ID      string `json:"id"`
-			Version int    `json:"version"`
-			Status  string `json:"status"`
-			Created string `json:"created"`
-			Triage  string `json:"triage,omitempty"`
-			Schema  string `json:"schema,omitempty"`
+		sums := all[:0]
+		for _, s := range all {
+			if status == "" || s.Status == status {
+				sums = append(sums, s)
+			}
 		}
-		items := make([]item, len(sums))
-		for i, s := range sums {
-			items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema}
+		if asJSON {
+			type item struct {
+				ID      string `json:"id"`
+				Version int    `json:"version"`
+				Status  string `json:"status"`
+				Created string `json:"created"`
+				Triage  string `json:"triage,omitempty"`
+				Schema  string `json:"schema,omitempty"`
+			}
+			items := make([]item, len(sums))
+			for i, s := range sums {
+				items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema}
+			}
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(items)
 		}
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(items)
-	}
-	if len(sums) == 0 {
-		fmt.Fprintln(a.err, "No records.")
-		return nil
-	}
-	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE")
-	for _, s := range sums {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema))
-	}
-	return tw.Flush()
+		if len(sums) == 0 {
+			fmt.Fprintln(a.err, "No records.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE")
+		for _, s := range sums {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema))
+		}
+		return tw.Flush()
+	})
 }
 
 func dash(s string) string {

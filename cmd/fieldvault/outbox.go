@@ -21,32 +21,29 @@ withdrawal notices they have not confirmed, the last bundle sent and the
 last receipt imported. Nothing is decrypted but the vault's own lists.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v, err := a.openVault(vault.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			boxes, err := sync.Outboxes(v)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(boxes)
-			}
-			if len(boxes) == 0 {
-				fmt.Fprintln(a.err, a.tr("No partners yet: add one with 'fieldvault contact add'."))
-				return nil
-			}
-			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, a.tr("PARTNER\tWAITING\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT"))
-			for _, o := range boxes {
-				last := "-"
-				if o.LastSeq > 0 {
-					last = fmt.Sprintf("#%d %s", o.LastSeq, day(o.LastSent))
+			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+				boxes, err := sync.Outboxes(v)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Withdrawals, last, day(o.LastReceipt))
-			}
-			return tw.Flush()
+				if asJSON {
+					return a.printJSON(boxes)
+				}
+				if len(boxes) == 0 {
+					fmt.Fprintln(a.err, a.tr("No partners yet: add one with 'fieldvault contact add'."))
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, a.tr("PARTNER\tWAITING\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT"))
+				for _, o := range boxes {
+					last := "-"
+					if o.LastSeq > 0 {
+						last = fmt.Sprintf("#%d %s", o.LastSeq, day(o.LastSent))
+					}
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Withdrawals, last, day(o.LastReceipt))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -69,28 +69,25 @@ func (a *app) runPassphraseAdd(worker string) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	if worker == "" && a.inTTY {
-		fmt.Fprint(a.err, "Name or initials of the worker who will hold the new passphrase: ")
-		line, err := readLine(a.in)
-		if err != nil {
-			return errCancelled
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		if worker == "" && a.inTTY {
+			fmt.Fprint(a.err, "Name or initials of the worker who will hold the new passphrase: ")
+			line, err := readLine(a.in)
+			if err != nil {
+				return errCancelled
+			}
+			worker = strings.TrimSpace(line)
 		}
-		worker = strings.TrimSpace(line)
-	}
-	p, err := a.newPassphrase(newSource(), "New passphrase")
-	if err != nil {
-		return err
-	}
-	if err := v.AddPassphrase(worker, p, wf); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.err, "Added a passphrase. Either passphrase now unlocks the vault.")
-	return nil
+		p, err := a.newPassphrase(newSource(), "New passphrase")
+		if err != nil {
+			return err
+		}
+		if err := v.AddPassphrase(worker, p, wf); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.err, "Added a passphrase. Either passphrase now unlocks the vault.")
+		return nil
+	})
 }
 
 func (a *app) runPassphraseChange() error {
@@ -98,58 +95,49 @@ func (a *app) runPassphraseChange() error {
 	if err != nil {
 		return err
 	}
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	p, err := a.newPassphrase(newSource(), "New passphrase")
-	if err != nil {
-		return err
-	}
-	if err := v.ChangePassphrase(p, wf); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.err, "Changed the passphrase. The old one no longer unlocks the vault.")
-	return nil
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		p, err := a.newPassphrase(newSource(), "New passphrase")
+		if err != nil {
+			return err
+		}
+		if err := v.ChangePassphrase(p, wf); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.err, "Changed the passphrase. The old one no longer unlocks the vault.")
+		return nil
+	})
 }
 
 func (a *app) runPassphraseList(asJSON bool) error {
-	v, err := a.openVault(vault.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	slots, err := v.Passphrases()
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(slots)
-	}
-	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tWORKER\t")
-	for _, s := range slots {
-		mark := ""
-		if s.Current {
-			mark = "(you)"
+	return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+		slots, err := v.Passphrases()
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Worker, mark)
-	}
-	return tw.Flush()
+		if asJSON {
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(slots)
+		}
+		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tWORKER\t")
+		for _, s := range slots {
+			mark := ""
+			if s.Current {
+				mark = "(you)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Worker, mark)
+		}
+		return tw.Flush()
+	})
 }
 
 func (a *app) runPassphraseRemove(id string) error {
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	if err := v.RemovePassphrase(id); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.err, "Removed the passphrase.")
-	return nil
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		if err := v.RemovePassphrase(id); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.err, "Removed the passphrase.")
+		return nil
+	})
 }

@@ -20,22 +20,19 @@ func newResumeCmd(a *app) *cobra.Command {
 			if err := a.needTerminal("use --accessible for plain line-by-line prompts"); err != nil {
 				return err
 			}
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			id, err := v.ResolveID(args[0])
-			if err != nil {
-				return err
-			}
-			sess, err := intake.Continue(v, id)
-			if err != nil {
-				return err
-			}
-			n, total := sess.Engine.Progress()
-			fmt.Fprintf(a.err, "Continuing draft %s at page %d of %d.\n", id, n, total)
-			return a.interview(cmd.Context(), sess)
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				id, err := v.ResolveID(args[0])
+				if err != nil {
+					return err
+				}
+				sess, err := intake.Continue(v, id)
+				if err != nil {
+					return err
+				}
+				n, total := sess.Engine.Progress()
+				fmt.Fprintf(a.err, "Continuing draft %s at page %d of %d.\n", id, n, total)
+				return a.interview(cmd.Context(), sess)
+			})
 		},
 	}
 }

@@ -28,33 +28,30 @@ the vault.`,
 			if cmd.Flags().Changed("name") && strings.TrimSpace(name) == "" {
 				return usageErr("--name cannot be empty")
 			}
-			v, err := a.openVault(vault.Options{ReadOnly: !change})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			info, err := v.Info()
-			if err != nil {
-				return err
-			}
-			if change {
-				if cmd.Flags().Changed("name") {
-					info.Name = strings.TrimSpace(name)
-				}
-				if cmd.Flags().Changed("language") {
-					info.Lang = language
-				}
-				if err := v.SetInfo(info); err != nil {
+			return a.withVault(vault.Options{ReadOnly: !change}, func(v *vault.Vault) error {
+				info, err := v.Info()
+				if err != nil {
 					return err
 				}
-				a.unlocked(v)
-			}
-			if asJSON {
-				return a.printJSON(map[string]string{"name": info.Name, "language": info.Lang})
-			}
-			fmt.Fprintf(a.out, "%s %s\n", a.tr("name:    "), info.Name)
-			fmt.Fprintf(a.out, "%s %s\n", a.tr("language:"), dash(info.Lang))
-			return nil
+				if change {
+					if cmd.Flags().Changed("name") {
+						info.Name = strings.TrimSpace(name)
+					}
+					if cmd.Flags().Changed("language") {
+						info.Lang = language
+					}
+					if err := v.SetInfo(info); err != nil {
+						return err
+					}
+					a.unlocked(v)
+				}
+				if asJSON {
+					return a.printJSON(map[string]string{"name": info.Name, "language": info.Lang})
+				}
+				fmt.Fprintf(a.out, "%s %s\n", a.tr("name:    "), info.Name)
+				fmt.Fprintf(a.out, "%s %s\n", a.tr("language:"), dash(info.Lang))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the `name` partners see on this vault's contact card")

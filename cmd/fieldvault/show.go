@@ -31,33 +31,30 @@ as no other record starts with them. Viewing is written to the audit log.`,
 }
 
 func (a *app) runShow(idArg string, asJSON bool) error {
-	v, err := a.openVault(vault.Options{})
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	id, err := v.ResolveID(idArg)
-	if err != nil {
-		return err
-	}
-	r, err := v.GetRecord(id)
-	if err != nil {
-		return err
-	}
-	if err := v.LogView(id); err != nil {
-		return err
-	}
-	if asJSON {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}
-	text, err := a.recordText(v, r, false)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(a.out, text)
-	return nil
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		id, err := v.ResolveID(idArg)
+		if err != nil {
+			return err
+		}
+		r, err := v.GetRecord(id)
+		if err != nil {
+			return err
+		}
+		if err := v.LogView(id); err != nil {
+			return err
+		}
+		if asJSON {
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		text, err := a.recordText(v, r, false)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(a.out, text)
+		return nil
+	})
 }
 
 // recordText is one record as people read it: its bookkeeping, then its

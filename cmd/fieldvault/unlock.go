@@ -219,3 +219,13 @@ func (a *app) unlocked(v *vault.Vault) {
 		a.vaultLang = info.Lang
 	}
 }
+
+// withVault opens and unlocks the vault, runs fn with it, and closes it.
+func (a *app) withVault(opts vault.Options, fn func(v *vault.Vault) error) error {
+	v, err := a.openVault(opts)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	return fn(v)
+}

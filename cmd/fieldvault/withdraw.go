@@ -21,24 +21,21 @@ Every partner that was sent the record gets a withdrawal notice in its next
 bundle, and confirms the deletion in its receipt.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			id, err := v.ResolveID(args[0])
-			if err != nil {
-				return err
-			}
-			names, err := sync.Withdraw(v, id)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.err, "Deleted record %s.\n", id)
-			if len(names) > 0 {
-				fmt.Fprintf(a.err, "The next bundle to %s will ask them to delete it too.\n", strings.Join(names, ", "))
-			}
-			return nil
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				id, err := v.ResolveID(args[0])
+				if err != nil {
+					return err
+				}
+				names, err := sync.Withdraw(v, id)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.err, "Deleted record %s.\n", id)
+				if len(names) > 0 {
+					fmt.Fprintf(a.err, "The next bundle to %s will ask them to delete it too.\n", strings.Join(names, ", "))
+				}
+				return nil
+			})
 		},
 	}
 }
@@ -61,17 +58,14 @@ a number of days (30d), hours (12h) or minutes (90m).`,
 			if err != nil {
 				return err
 			}
-			v, err := a.openVault(vault.Options{})
-			if err != nil {
-				return err
-			}
-			defer v.Close()
-			n, err := sync.Purge(v, age)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.err, "Deleted %d delivered %s.\n", n, plural(n, "record", "records"))
-			return nil
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				n, err := sync.Purge(v, age)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.err, "Deleted %d delivered %s.\n", n, plural(n, "record", "records"))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&delivered, "delivered", false, "purge records partners confirmed receiving")

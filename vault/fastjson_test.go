@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// slowHead is DecodeHead without the fast path.
+// slowHead is decodeHead without the fast path.
 func slowHead(raw []byte) (Record, error) {
 	var r Record
 	if err := json.Unmarshal(raw, &r); err != nil {
@@ -38,7 +38,7 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			want, _ := slowHead(raw)
-			got, err := DecodeHead(raw)
+			got, err := decodeHead(raw)
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("head of %s:\n got %+v (%v)\nwant %+v", raw, got, err, want)
 			}
@@ -89,7 +89,7 @@ func TestFastJSONMatchesEncodingJSON(t *testing.T) {
 				slowErr = ErrCorrupt
 			}
 		}
-		got, err := DecodeHead([]byte(raw))
+		got, err := decodeHead([]byte(raw))
 		if (err == nil) != (slowErr == nil) || err == nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("head %s: fast %+v (%v), encoding/json %+v (%v)", strings.TrimSpace(raw), got, err, want, slowErr)
 		}

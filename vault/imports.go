@@ -156,11 +156,11 @@ type Received struct {
 	Version int
 }
 
-// DecodeHead reads a record's fields but its body: import reads thousands
+// decodeHead reads a record's fields but its body: import reads thousands
 // of records and needs only what the summary holds. Body is the last field
 // fieldvault writes, so the first top-level "body" key ends the head (a
 // nested one can only come after it); any other shape is decoded whole.
-func DecodeHead(raw []byte) (Record, error) {
+func decodeHead(raw []byte) (Record, error) {
 	r, ok := fastHead(raw)
 	if ok {
 		if _, err := uuid.Parse(r.ID); err != nil || !r.Status.Valid() || r.Version < 1 {
@@ -205,7 +205,7 @@ func (v *Vault) PrepareReceived(raw []byte, id string) (Prepared, error) {
 	if v.keys == nil {
 		return Prepared{}, ErrLocked
 	}
-	h, err := DecodeHead(raw)
+	h, err := decodeHead(raw)
 	if err != nil || h.ID != id {
 		return Prepared{}, fmt.Errorf("received record %s: %w", id, ErrUnreadable)
 	}

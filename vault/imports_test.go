@@ -16,7 +16,7 @@ func TestDecodeHead(t *testing.T) {
 		Body: json.RawMessage(`{"answers":{"body":{"x":1},"note":"a ,\"body\": b"}}`),
 	}
 	raw, _ := json.Marshal(r)
-	got, err := DecodeHead(raw)
+	got, err := decodeHead(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,14 +26,14 @@ func TestDecodeHead(t *testing.T) {
 	}
 	// Another field order still decodes, the slow way.
 	other := []byte(`{"body":{},"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"complete"}`)
-	if got, err := DecodeHead(other); err != nil || got.Version != 1 {
+	if got, err := decodeHead(other); err != nil || got.Version != 1 {
 		t.Errorf("body first: %+v, %v", got, err)
 	}
 	for _, bad := range []string{`{}`, `not json`, `{"id":"x","version":1,"status":"complete","body":{}}`,
 		`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":0,"status":"complete","body":{}}`,
 		`{"id":"6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa","version":1,"status":"lost","body":{}}`} {
-		if _, err := DecodeHead([]byte(bad)); err == nil {
-			t.Errorf("DecodeHead(%s) accepted", bad)
+		if _, err := decodeHead([]byte(bad)); err == nil {
+			t.Errorf("decodeHead(%s) accepted", bad)
 		}
 	}
 }

@@ -68,6 +68,10 @@ type Engine struct {
 	opts    Options
 	st      State
 	alerted map[int]bool // triage rules whose alert was already shown
+	// decides holds the questions whose answer decides whether a later
+	// question on the same page is asked: consent gates, and questions a
+	// condition on their page reads.
+	decides map[string]bool
 }
 
 // New starts an interview with s.
@@ -100,7 +104,19 @@ func Restore(s *schema.Schema, st State, opts Options) (*Engine, error) {
 	if st.Page < 0 || st.Page > len(s.Pages) {
 		return nil, errors.New("the draft points to a page the questionnaire does not have")
 	}
-	e := &Engine{s: s, opts: opts, st: st, alerted: map[int]bool{}}
+	e := &Engine{s: s, opts: opts, st: st, alerted: map[int]bool{}, decides: map[string]bool{}}
+	for _, p := range s.Pages {
+		onPage := map[string]bool{}
+		for _, q := range p.Questions {
+			if q.Gate {
+				e.decides[q.ID] = true
+			}
+			for _, id := range q.When.Reads() {
+				e.decides[id] = e.decides[id] || onPage[id]
+			}
+			onPage[q.ID] = true
+		}
+	}
 	// Alerts already true were shown before the draft was saved.
 	for i := range s.Triage.Rules {
 		if s.Triage.Rules[i].When.Eval(e.lookup(nil)) {
@@ -222,6 +238,32 @@ func (e *Engine) Visible(tentative map[string]Answer) []*schema.Question {
 	return out
 }
 
+// Next returns the questions of the current page to ask now, given the
+// answers already given on it: those asked and not yet answered, in page
+// order, up to and including the first whose answer decides whether a later
+// question is asked (a consent gate, or a question a condition reads). Ask
+// them, add their answers to tentative, and call Next again; when it returns
+// nothing, the page is complete and the answers go to Submit. A note counts
+// as answered once it is in tentative (with any Answer). Nothing after a
+// refused gate is asked.
+//
+// This is the one place that decides the flow within a page, so that every
+// runner asks the same questions in the same order: no answer is ever given
+// to a question that a later answer on the page hides again.
+func (e *Engine) Next(tentative map[string]Answer) []*schema.Question {
+	var out []*schema.Question
+	for _, q := range e.Visible(tentative) {
+		if _, done := tentative[q.ID]; done {
+			continue
+		}
+		out = append(out, q)
+		if e.decides[q.ID] {
+			break
+		}
+	}
+	return out
+}
+
 // asked reports whether q is asked: every consent gate before it answered
 // yes, and its condition true.
 func (e *Engine) asked(q *schema.Question, tentative map[string]Answer) bool {
@@ -295,13 +337,13 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 	for i := range p.Questions {
 		q := &p.Questions[i]
 		a, given := in[q.ID]
+		if q.Type == schema.TypeNote {
+			continue // a note has no answer; runners may mark it read
+		}
 		if !e.asked(q, valid) {
 			if given && !a.Skipped {
 				return nil, &AnswerError{Question: q.ID, Msg: msgNotAsked}
 			}
-			continue
-		}
-		if q.Type == schema.TypeNote {
 			continue
 		}
 		if !given || a.Skipped || a.Value == nil {
@@ -332,6 +374,7 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 		}
 	}
 	e.st.Skipped = append(e.st.Skipped, skipped...)
+	e.forgetUnasked()
 
 	for i := range p.Questions {
 		q := &p.Questions[i]
@@ -349,6 +392,38 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 	e.st.History = append(e.st.History, e.st.Page)
 	e.advance(e.st.Page + 1)
 	return e.newAlerts(), nil
+}
+
+// forgetUnasked drops the answers (and skips) of questions that are no
+// longer asked: an answer changed on a revisited page may hide questions
+// answered before, on this page or a later one, and what is not asked must
+// not be stored.
+func (e *Engine) forgetUnasked() {
+	look := e.lookup(nil)
+	blocked := false // a gate before was refused or not answered
+	var gone map[string]bool
+	for i := range e.s.Pages {
+		shown := e.pageCond(i)
+		for j := range e.s.Pages[i].Questions {
+			q := &e.s.Pages[i].Questions[j]
+			asked := !blocked && (q.When == nil || q.When.Eval(look))
+			if q.Gate && asked {
+				v, _ := look(q.ID)
+				blocked = v != true
+			}
+			if asked && shown {
+				continue
+			}
+			if gone == nil {
+				gone = map[string]bool{}
+			}
+			gone[q.ID] = true
+			delete(e.st.Answers, q.ID)
+		}
+	}
+	if gone != nil {
+		e.st.Skipped = slices.DeleteFunc(e.st.Skipped, func(id string) bool { return gone[id] })
+	}
 }
 
 // recordConsent stamps the consent with time, language, worker and script

@@ -134,7 +134,6 @@ type Interview struct {
 	// already shown, and how to read the fields of the current round.
 	height  int // lines the forms may use; 0: as many as they need
 	answers map[string]Answer
-	asked   map[string]bool
 	readers []func()
 	raws    map[string]func() any // what the fields on screen hold now
 }
@@ -237,12 +236,13 @@ func (m *Interview) startPage() {
 		m.cur = nil
 		return
 	}
-	m.answers, m.asked = map[string]Answer{}, map[string]bool{}
+	m.answers = map[string]Answer{}
 	m.round()
 }
 
-// round shows the questions of the page not yet shown: all of them at
-// first, then those that answers on this page revealed.
+// round shows the questions the engine asks next on this page: at first
+// those up to the first answer that decides what follows, then, once they
+// are answered, the next ones, until the page is complete.
 func (m *Interview) round() {
 	e, lang := m.e, m.lang
 	p := e.Page()
@@ -250,11 +250,7 @@ func (m *Interview) round() {
 	held := e.State().Held
 	var fields []huh.Field
 	m.readers, m.raws = nil, map[string]func() any{}
-	for _, q := range e.Visible(m.answers) {
-		if m.asked[q.ID] {
-			continue
-		}
-		m.asked[q.ID] = true
+	for _, q := range e.Next(m.answers) {
 		prefill := saved[q.ID]
 		if v, ok := held[q.ID]; ok {
 			prefill = v
@@ -278,17 +274,6 @@ func (m *Interview) round() {
 		case actDone:
 			for _, read := range m.readers {
 				read()
-			}
-			// An answer may hide questions answered earlier on this page
-			// (a refused gate hides everything after it).
-			visible := map[string]bool{}
-			for _, q := range e.Visible(m.answers) {
-				visible[q.ID] = true
-			}
-			for id := range m.answers {
-				if !visible[id] {
-					delete(m.answers, id)
-				}
 			}
 			m.round()
 		case actBack:
@@ -364,7 +349,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 	skipOpt := huh.NewOption(text(lang, msgPreferNot), skipValue)
 	switch q.Type {
 	case schema.TypeNote:
-		return huh.NewNote().Title(title).Description(desc), func() {}, func() any { return nil }
+		return huh.NewNote().Title(title).Description(desc), func() { answers[q.ID] = Answer{Skipped: true} }, func() any { return nil }
 	case schema.TypeYesNo, schema.TypeChoice:
 		var opts []huh.Option[string]
 		if q.Type == schema.TypeYesNo {
@@ -384,7 +369,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 		case string:
 			v = s
 		}
-		sel := huh.NewSelect[string]().Title(title).Description(desc).Options(opts...).Value(&v)
+		sel := huh.NewSelect[string]().Key(q.ID).Title(title).Description(desc).Options(opts...).Value(&v)
 		value := func() any {
 			switch {
 			case v == skipValue:
@@ -414,10 +399,13 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 		if len(opts) == 0 {
 			desc += " (" + text(lang, msgNoContacts) + ")"
 		}
-		ms := huh.NewMultiSelect[string]().Title(title).Description(desc).Options(opts...).Value(&v).
+		// "Prefer not to answer" is exclusive: a limit (of every option)
+		// turns off huh's Ctrl+A, which would tick it with the answers.
+		ms := huh.NewMultiSelect[string]().Key(q.ID).Title(title).Description(desc).Options(opts...).Value(&v).
+			Limit(max(len(opts), 1)).
 			Validate(func(vals []string) error {
 				if len(vals) > 1 && contains(vals, skipValue) {
-					return errors.New(text(lang, msgPreferNot) + "?")
+					return errors.New(text(lang, msgPreferNotAlone))
 				}
 				return nil
 			})
@@ -476,9 +464,11 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 		return v
 	}
 	if q.Type == schema.TypeLongText {
-		return huh.NewText().Title(title).Description(desc).Value(&v).Lines(4).Validate(validate), read, raw
+		// No external editor (Ctrl+E): huh would write the answer to a
+		// plaintext temporary file for $EDITOR.
+		return huh.NewText().Key(q.ID).Title(title).Description(desc).Value(&v).Lines(4).ExternalEditor(false).Validate(validate), read, raw
 	}
-	return huh.NewInput().Title(title).Description(desc).Value(&v).Validate(validate), read, raw
+	return huh.NewInput().Key(q.ID).Title(title).Description(desc).Value(&v).Validate(validate), read, raw
 }
 
 func contains(list []string, s string) bool {

@@ -28,6 +28,7 @@ const (
 
 	msgPage
 	msgPreferNot
+	msgPreferNotAlone
 	msgYes
 	msgNo
 	msgNone
@@ -90,6 +91,7 @@ var messages = map[string]map[msgKey]string{
 
 		msgPage:              "Page %d of %d: %s",
 		msgPreferNot:         "Prefer not to answer",
+		msgPreferNotAlone:    "“Prefer not to answer” cannot be ticked together with answers: untick one",
 		msgYes:               "Yes",
 		msgNo:                "No",
 		msgNone:              "None of these",
@@ -150,6 +152,7 @@ var messages = map[string]map[msgKey]string{
 
 		msgPage:              "Halaman %d dari %d: %s",
 		msgPreferNot:         "Memilih tidak menjawab",
+		msgPreferNotAlone:    "“Memilih tidak menjawab” tidak dapat dicentang bersama jawaban lain: hapus salah satu",
 		msgYes:               "Ya",
 		msgNo:                "Tidak",
 		msgNone:              "Tidak ada",

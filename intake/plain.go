@@ -115,32 +115,28 @@ func (p *Plain) page(ctx context.Context, e *Engine) error {
 	}
 	answers := map[string]Answer{}
 	num := 0
-	for i := range pg.Questions {
-		q := &pg.Questions[i]
-		if !e.asked(q, answers) {
-			continue
-		}
-		num++
-		if q.Type == schema.TypeNote {
-			p.printf("\n%s\n", q.Label.In(lang))
-			continue
-		}
-		a, err := p.question(ctx, e, q, num)
-		switch {
-		case errors.Is(err, errBack):
-			if !e.Back() {
-				p.printf("%s\n", text(lang, msgFirstPage))
+	for qs := e.Next(answers); len(qs) > 0; qs = e.Next(answers) {
+		for _, q := range qs {
+			num++
+			if q.Type == schema.TypeNote {
+				p.printf("\n%s\n", q.Label.In(lang))
+				answers[q.ID] = Answer{Skipped: true}
+				continue
 			}
-			return nil
-		case errors.Is(err, errStop):
-			e.Stop()
-			return nil
-		case err != nil:
-			return err
-		}
-		answers[q.ID] = a
-		if q.Gate && a.Value == false {
-			break // nothing after a refused consent is asked
+			a, err := p.question(ctx, e, q, num)
+			switch {
+			case errors.Is(err, errBack):
+				if !e.Back() {
+					p.printf("%s\n", text(lang, msgFirstPage))
+				}
+				return nil
+			case errors.Is(err, errStop):
+				e.Stop()
+				return nil
+			case err != nil:
+				return err
+			}
+			answers[q.ID] = a
 		}
 	}
 	alerts, err := e.Submit(answers)

@@ -66,3 +66,20 @@ func matches(answer, want any) bool {
 	}
 	return answer == want
 }
+
+// Reads lists the questions whose answers the condition reads.
+func (c *Cond) Reads() []string {
+	switch {
+	case c == nil:
+		return nil
+	case c.Not != nil:
+		return c.Not.Reads()
+	case c.All != nil || c.Any != nil:
+		var out []string
+		for _, sub := range append(slices.Clip(c.All), c.Any...) {
+			out = append(out, sub.Reads()...)
+		}
+		return out
+	}
+	return []string{c.Q}
+}

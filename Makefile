@@ -55,6 +55,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseCard -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzFastSummary -fuzztime $(FUZZTIME) ./vault
+	$(GO) test -run '^$$' -fuzz FuzzMayLeave -fuzztime $(FUZZTIME) ./vault
 
 ## stress: 300 SIGKILLs of real fieldvault processes (CI runs 30 in make test)
 stress:

@@ -150,7 +150,7 @@ func (e *BulkError) Error() string {
 // be run again without creating duplicates. It returns the new record IDs
 // in file order.
 func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
-	contacts, err := contactNames(v)
+	contacts, err := v.Contacts()
 	if err != nil {
 		return nil, err
 	}
@@ -169,11 +169,12 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
 	var recs []*vault.Record
 	var bad []*LineError
 	err = ReadAnswers(r, func(line int, set AnswerSet) error {
-		rec, err := bulkOne(set, opts, schemas, Options{Worker: v.Worker(), Contacts: contacts})
+		rec, err := bulkOne(set, opts, schemas, Options{Worker: v.Worker(), Contacts: names(contacts)})
 		if err != nil {
 			bad = append(bad, &LineError{Line: line, Err: err})
 			return nil
 		}
+		rec.Share = vault.ShareKeys(contacts, rec.Share)
 		recs = append(recs, rec)
 		return nil
 	})
@@ -228,15 +229,12 @@ func bulkOne(set AnswerSet, opts BulkOptions, schemas map[string]*schema.Schema,
 	return e.Record("")
 }
 
-// contactNames lists the vault's contacts, which consent.share may name.
-func contactNames(v *vault.Vault) ([]string, error) {
-	cs, err := v.Contacts()
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(cs))
+// names lists contacts' names, which consent.share offers; records keep
+// the contacts' keys (vault.ShareKeys).
+func names(cs []vault.Contact) []string {
+	out := make([]string, len(cs))
 	for i, c := range cs {
-		names[i] = c.Name
+		out[i] = c.Name
 	}
-	return names, nil
+	return out
 }

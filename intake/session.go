@@ -16,20 +16,21 @@ type Session struct {
 	ID string
 
 	schemaSaved bool
-	lastSaved   []byte // the record as last stored, to skip saving it twice
+	lastSaved   []byte          // the record as last stored, to skip saving it twice
+	contacts    []vault.Contact // whom consent.share may name, bound by key
 }
 
 // Start opens a new interview with s in the vault.
 func Start(v *vault.Vault, s *schema.Schema, lang string) (*Session, error) {
-	contacts, err := contactNames(v)
+	contacts, err := v.Contacts()
 	if err != nil {
 		return nil, err
 	}
-	e, err := New(s, Options{Lang: lang, Worker: v.Worker(), Contacts: contacts})
+	e, err := New(s, Options{Lang: lang, Worker: v.Worker(), Contacts: names(contacts)})
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Vault: v, Engine: e}, nil
+	return &Session{Vault: v, Engine: e, contacts: contacts}, nil
 }
 
 // Continue opens a draft again. The questionnaire is the one the draft was
@@ -47,15 +48,15 @@ func Continue(v *vault.Vault, id string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := contactNames(v)
+	contacts, err := v.Contacts()
 	if err != nil {
 		return nil, err
 	}
-	e, err := Resume(s, r, Options{Worker: v.Worker(), Contacts: contacts})
+	e, err := Resume(s, r, Options{Worker: v.Worker(), Contacts: names(contacts)})
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Vault: v, Engine: e, ID: r.ID, schemaSaved: true}, nil
+	return &Session{Vault: v, Engine: e, ID: r.ID, schemaSaved: true, contacts: contacts}, nil
 }
 
 // Save stores the interview as it stands. It does nothing before consent.
@@ -74,6 +75,7 @@ func (s *Session) Save() error {
 	if err != nil {
 		return err
 	}
+	rec.Share = vault.ShareKeys(s.contacts, rec.Share)
 	same := string(rec.Status) + string(rec.Body)
 	if s.lastSaved != nil && string(s.lastSaved) == same {
 		return nil

@@ -109,9 +109,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		}
 		tw := tar.NewWriter(aw)
 		usedForms := make([]bool, len(sel.forms))
+		key := c.Key()
 		prep := func(id string, raw []byte) (*prepared, error) {
 			i, _ := slices.BinarySearch(sel.ids, id)
-			return prepare(id, raw, sel.picks[i].delivered)
+			return prepare(id, raw, sel.picks[i], key)
 		}
 		err = vault.ReadParsed(v, ids, prep, func(id string, raw []byte, r *prepared) error {
 			if r.raw != nil {
@@ -204,7 +205,7 @@ type selection struct {
 
 // selectFor chooses from the sealed summaries, without decrypting any
 // record: finished records of this vault whose sharing consent names the
-// contact and, unless all, whose version it was not sent yet; and the
+// contact (by key, not by name) and, unless all, whose version it was not sent yet; and the
 // withdrawal notices it has not confirmed.
 func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 	sent, seq, err := sentTo(v, c.ID, !all)
@@ -218,12 +219,13 @@ func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 	}
 	var picked []chosen
 	formIndex := map[string]int16{}
+	key := c.Key()
 	err = v.EachSummary(func(s vault.Summary) error {
 		if s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered || s.Source != "" ||
 			!all && sent[s.ID] >= s.Version {
 			return nil
 		}
-		if !sharedWith(s.Share, c.Name) {
+		if !slices.Contains(s.Share, key) {
 			sel.notShared++
 			return nil
 		}
@@ -296,16 +298,22 @@ type prepared struct {
 	sum [32]byte
 }
 
-// prepare hashes a record for the manifest. Version and questionnaire come
-// from the summaries, so the record is parsed only when it must change.
-func prepare(id string, raw []byte, delivered bool) (*prepared, error) {
+// prepare checks a record against the summary it was chosen by and hashes
+// it for the manifest. The summary is a separate sealed value, which a copy
+// of an older vault file could put back; the record itself must state the
+// version chosen, and its own sharing consent must name the contact, so a
+// stale summary can never send a record where consent no longer allows.
+func prepare(id string, raw []byte, p pick, contactKey string) (*prepared, error) {
 	var r prepared
 	var err error
 	if r.id, err = uuid.Parse(id); err != nil {
 		return nil, fmt.Errorf("record %q: %w", id, vault.ErrCorrupt)
 	}
+	if !vault.MayLeave(raw, id, int(p.version), contactKey) {
+		return nil, fmt.Errorf("record %s does not match its summary (an older copy of the vault file was put back in part); nothing was exported: %w", id, vault.ErrCorrupt)
+	}
 	// Delivered is this laptop's bookkeeping, not the partner's.
-	if delivered {
+	if p.delivered {
 		var full vault.Record
 		if err := json.Unmarshal(raw, &full); err != nil {
 			return nil, fmt.Errorf("record %s: %w", id, vault.ErrCorrupt)
@@ -318,18 +326,6 @@ func prepare(id string, raw []byte, delivered bool) (*prepared, error) {
 	}
 	r.sum = sha256.Sum256(raw)
 	return &r, nil
-}
-
-// sharedWith reports whether the person agreed to share a record with the
-// contact. With the status and origin checks in Export, this is the one
-// place that decides what may leave the laptop.
-func sharedWith(share []string, contact string) bool {
-	for _, n := range share {
-		if strings.EqualFold(strings.TrimSpace(n), contact) {
-			return true
-		}
-	}
-	return false
 }
 
 // closeSigned ends a bundle or receipt: NAME.json, its signature NAME.sig,

@@ -70,12 +70,14 @@ type Checked struct {
 // record's hash against the manifest, the signature, that the sender is a
 // known contact and that the file is addressed to this vault.
 func Verify(v *vault.Vault, path string) (*Checked, error) {
-	return verify(v, path, nil)
+	return verify(v, path, nil, nil)
 }
 
 // verify is Verify, handing a bundle's records and questionnaires to st
-// as they are read, if st is not nil.
-func verify(v *vault.Vault, path string, st *stager) (*Checked, error) {
+// as they are read, if st is not nil, and the file's bytes to keep, if not
+// nil: a private copy that a second reading can trust to be what was
+// checked.
+func verify(v *vault.Vault, path string, st *stager, keep io.Writer) (*Checked, error) {
 	id, err := v.Identity()
 	if err != nil {
 		return nil, err
@@ -89,7 +91,11 @@ func verify(v *vault.Vault, path string, st *stager) (*Checked, error) {
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	defer f.Close()
-	ck, err := check(f, id, own, v.Contacts, st)
+	var r io.Reader = f
+	if keep != nil {
+		r = io.TeeReader(f, keep)
+	}
+	ck, err := check(r, id, own, v.Contacts, st)
 	if err != nil {
 		return nil, err
 	}
@@ -339,6 +345,10 @@ func checkBundle(mb, sig []byte, hashes []Entry, schemas map[string]bool, own st
 		if !schemas[s.SHA256] {
 			return nil, reject(hintDamaged, "the bundle lacks the questionnaire %s %s its manifest lists", s.ID, s.Version)
 		}
+		delete(schemas, s.SHA256)
+	}
+	for hash := range schemas {
+		return nil, reject(hintDamaged, "the bundle holds a questionnaire (%.12s…) that its signed manifest does not list", hash)
 	}
 	return &Checked{Kind: KindBundle, Sender: c, Card: card, Manifest: m}, nil
 }
@@ -384,10 +394,27 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 	// this vault while it is checked. A larger one is read a second time,
 	// so that memory stays flat.
 	var st *stager
+	var copied *os.File
 	if fi, err := os.Stat(path); err == nil && fi.Size() <= stageLimit {
 		st = newStager(v)
+	} else {
+		// The second reading must read the bytes that were checked, not
+		// whatever is at the path by then (a swapped file, a FIFO): keep
+		// a private copy of the ciphertext while checking.
+		if copied, err = os.CreateTemp("", "fieldvault-import-*.age"); err != nil {
+			return nil, fmt.Errorf("cannot make a private copy of the bundle to import: %w", err)
+		}
+		defer func() {
+			copied.Close()
+			os.Remove(copied.Name())
+		}()
 	}
-	ck, err := verify(v, path, st)
+	var keep io.Writer
+	if copied != nil {
+		keep = copied
+	}
+	ck, err := verify(v, path, st, keep)
+	afterCheck(path)
 	var staged []vault.Prepared
 	var stageErr error
 	if st != nil {
@@ -406,18 +433,21 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 	}
 	if st != nil {
 		err = applyStaged(v, ck, staged, stageErr, st.schemas, res)
-	} else {
-		err = applyBundle(v, path, ck, res)
+	} else if err = checkOwner(v, ck); err == nil {
+		err = applyBundle(v, copied, ck, res)
 	}
 	if err != nil {
-		return nil, err
+		return nil, notOwner(err, ck)
 	}
 	if res.Deleted > 0 {
 		if err := v.Compact(); err != nil {
 			return nil, err
 		}
 	}
-	rp, err := writeReceipt(v, ck, receiptDir)
+	// Every record the bundle carried is held now, at its version or a
+	// newer one from the same sender, and every record it withdrew is gone:
+	// a record held from anyone else would have refused the bundle.
+	rp, err := writeReceipt(v, ck, receiptDir, ck.Manifest.Records, ck.Manifest.Withdrawals)
 	if err != nil {
 		return nil, fmt.Errorf("the bundle was imported, but its receipt could not be written: %w", err)
 	}
@@ -427,16 +457,14 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 
 // applyBundle reads the bundle a second time and stores what it checked.
 // Every record is hashed again, in case the file changed in between.
-func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) error {
+func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) error {
 	id, err := v.Identity()
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	defer f.Close()
 	plain, err := age.Decrypt(bufio.NewReaderSize(f, 1<<16), id)
 	if err != nil {
 		return reject(hintDamaged, "the file changed while it was imported")
@@ -444,6 +472,7 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 	// The manifest's records, sorted by ID, are the index of what to
 	// expect: no second list of 100,000 entries.
 	want := ck.Manifest.Records
+	seen := make([]bool, len(want)) // every entry must be read exactly once
 	// One goroutine commits batches while this one reads the next.
 	batches := make(chan []vault.Received)
 	applied := make(chan error, 1)
@@ -499,10 +528,12 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 			raw := make([]byte, hdr.Size)
 			_, err := io.ReadFull(tr, raw)
 			rid, perr := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
-			e, found := findEntry(want, rid)
-			if err != nil || perr != nil || !found || sha256.Sum256(raw) != e.SHA256 {
+			i, found := entryIndex(want, rid)
+			if err != nil || perr != nil || !found || seen[i] || sha256.Sum256(raw) != want[i].SHA256 {
 				return reject(hintDamaged, "the file changed while it was imported")
 			}
+			seen[i] = true
+			e := want[i]
 			// The vault reads each record's head, checks that it states
 			// this ID and version, and encrypts it, on every core.
 			batch = append(batch, vault.Received{Raw: raw, ID: e.ID.String(), Version: e.Version})
@@ -520,6 +551,10 @@ func applyBundle(v *vault.Vault, path string, ck *Checked, res *ImportResult) er
 		}
 	}
 	flush()
+	if slices.Contains(seen, false) {
+		finish()
+		return reject(hintDamaged, "the file changed while it was imported")
+	}
 	if err := finish(); err != nil {
 		if errors.Is(err, vault.ErrUnreadable) {
 			// Signed by the sender, but not a record: a bug on their side.
@@ -544,17 +579,15 @@ func finishBundle(v *vault.Vault, ck *Checked, schemas [][]byte, res *ImportResu
 	}
 	m := ck.Manifest
 	entry := importEntry(ck)
-	// Only records that came from the sender may be deleted by its notice.
+	// checkOwner made sure each record named is the sender's, or absent.
+	held, err := v.SummariesOf(slices.Values(m.Withdrawals))
+	if err != nil {
+		return err
+	}
 	var deletes []string
-	if len(m.Withdrawals) > 0 {
-		before, err := v.Summaries()
-		if err != nil {
-			return err
-		}
-		for _, s := range before {
-			if slices.Contains(m.Withdrawals, s.ID) && s.Source == ck.Sender.ID {
-				deletes = append(deletes, s.ID)
-			}
+	for _, id := range m.Withdrawals {
+		if s, ok := held[id]; ok && s.Source == ck.Sender.ID {
+			deletes = append(deletes, id)
 		}
 	}
 	res.Deleted = len(deletes)
@@ -566,6 +599,10 @@ func importEntry(ck *Checked) *vault.Import {
 	m := ck.Manifest
 	return &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
 }
+
+// afterCheck runs between checking a bundle and storing it: tests swap the
+// file there.
+var afterCheck = func(path string) {}
 
 // stageLimit is the largest bundle read only once. Its records, encrypted
 // for this vault, are held in memory until all of it is checked: about
@@ -706,7 +743,7 @@ func applyStaged(v *vault.Vault, ck *Checked, staged []vault.Prepared, stageErr 
 
 // writeReceipt answers a bundle: every record version it carried and every
 // withdrawal honoured, signed and encrypted to the sender.
-func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
+func writeReceipt(v *vault.Vault, ck *Checked, dir string, records []Entry, deleted []string) (string, error) {
 	own, err := OwnCard(v)
 	if err != nil {
 		return "", err
@@ -723,8 +760,8 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
 		Sender:    own.String(),
 		Recipient: ck.Sender.Recipient,
 		Created:   time.Now().UTC(),
-		Records:   m.Records, // a receipt lists IDs and versions; hashes are left out
-		Deleted:   m.Withdrawals,
+		Records:   records, // a receipt lists IDs and versions; hashes are left out
+		Deleted:   deleted,
 	}
 	rb := r.Encode()
 	sig, err := v.Sign(rb)
@@ -740,42 +777,125 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string) (string, error) {
 	})
 }
 
-// applyReceipt marks as delivered the records whose confirmed version is
-// the one this vault holds, and clears confirmed withdrawals.
+// applyReceipt records what a partner confirmed: only the record versions
+// and withdrawals that this vault's export log shows went to that partner
+// in the bundle the receipt answers. A record is delivered once every
+// partner its sharing consent names has confirmed its current version.
 func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
 	r := ck.Receipt
-	sums, err := v.Summaries()
+	exports, err := v.Exports()
 	if err != nil {
 		return err
 	}
-	var delivered []string
-	for _, s := range sums {
-		id, err := uuid.Parse(s.ID)
-		if err != nil {
-			continue
-		}
-		if e, ok := findEntry(r.Records, id); ok && e.Version == s.Version && s.Status == vault.StatusComplete {
-			delivered = append(delivered, s.ID)
+	i := slices.IndexFunc(exports, func(e vault.Export) bool { return e.Bundle == r.Bundle && e.Contact == ck.Sender.ID })
+	if i < 0 {
+		return reject("import only the receipts that come back for bundles this vault exported",
+			"the receipt from %s answers a bundle this vault never sent them; nothing was changed", ck.Sender.Name)
+	}
+	sent := exports[i]
+	version := make(map[string]int, len(sent.Records))
+	for _, rv := range sent.Records {
+		version[rv.ID] = rv.Version
+	}
+	var confirmed []vault.RecordVersion
+	for _, e := range r.Records {
+		id := e.ID.String()
+		if v, ok := version[id]; ok && v == e.Version {
+			confirmed = append(confirmed, vault.RecordVersion{ID: id, Version: e.Version})
 		}
 	}
-	if err := v.SetStatus(delivered, vault.StatusDelivered); err != nil {
+	idByKey, err := contactIDs(v)
+	if err != nil {
 		return err
 	}
-	res.Delivered = len(delivered)
+	marked, err := v.ConfirmDelivery(ck.Sender.ID, confirmed, func(s vault.Summary, d vault.Delivery) bool {
+		return deliveredToAll(s, d, idByKey)
+	})
+	if err != nil {
+		return err
+	}
+	res.Delivered = len(marked)
+	var deleted []string
+	for _, id := range r.Deleted {
+		if slices.Contains(sent.Withdrawals, id) {
+			deleted = append(deleted, id)
+		}
+	}
 	tombs, err := v.Tombstones()
 	if err != nil {
 		return err
 	}
 	for _, t := range tombs {
-		if slices.Contains(r.Deleted, t.ID) && slices.Contains(t.Pending, ck.Sender.ID) {
+		if slices.Contains(deleted, t.ID) && slices.Contains(t.Pending, ck.Sender.ID) {
 			res.Confirmed++
 		}
 	}
-	if err := v.ConfirmDeletions(ck.Sender.ID, r.Deleted); err != nil {
+	if err := v.ConfirmDeletions(ck.Sender.ID, deleted); err != nil {
 		return err
 	}
-	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Count: len(r.Records), Deleted: r.Deleted}
+	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Count: len(confirmed), Deleted: deleted}
 	return v.LogImport(entry, nil)
+}
+
+// deliveredToAll reports whether every partner a record's sharing consent
+// names has confirmed its current version. A record shared with nobody, or
+// with a partner that is no longer a contact, is never delivered.
+func deliveredToAll(s vault.Summary, d vault.Delivery, idByKey map[string]string) bool {
+	if len(s.Share) == 0 {
+		return false
+	}
+	for _, key := range s.Share {
+		id, ok := idByKey[key]
+		if !ok || d[id] < s.Version {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOwner refuses a bundle that would change or delete a record its
+// sender did not create, before anything is stored.
+func checkOwner(v *vault.Vault, ck *Checked) error {
+	m := ck.Manifest
+	ids := func(yield func(string) bool) {
+		for _, e := range m.Records {
+			if !yield(e.ID.String()) {
+				return
+			}
+		}
+		for _, id := range m.Withdrawals {
+			if !yield(id) {
+				return
+			}
+		}
+	}
+	held, err := v.SummariesOf(ids)
+	if err != nil {
+		return err
+	}
+	for id, s := range held {
+		if s.Source != ck.Sender.ID {
+			return &vault.NotOwnerError{ID: id, Source: s.Source, Status: s.Status}
+		}
+	}
+	return nil
+}
+
+// notOwner turns the vault's ownership refusal into a rejection.
+func notOwner(err error, ck *Checked) error {
+	var no *vault.NotOwnerError
+	if !errors.As(err, &no) {
+		return err
+	}
+	whose := "which this vault created"
+	switch {
+	case no.Status == vault.StatusDraft:
+		whose = "which is an unfinished interview in this vault"
+	case no.Source != "":
+		whose = "which came from another contact"
+	}
+	return reject("a partner may only add records, and change or withdraw those its own vault created; ask "+ck.Sender.Name+" what happened",
+		"the bundle from %s would change record %s, %s; nothing was imported", ck.Sender.Name, no.ID, whose)
 }
 
 // ReceiptDir is where a receipt goes by default: beside the bundle.

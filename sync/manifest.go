@@ -339,11 +339,16 @@ func sameBytes(data []byte, encode func(emit func([]byte))) bool {
 
 // findEntry returns the entry for id in a list sorted by ID.
 func findEntry(es []Entry, id uuid.UUID) (Entry, bool) {
-	i, ok := slices.BinarySearchFunc(es, id, func(e Entry, id uuid.UUID) int { return bytes.Compare(e.ID[:], id[:]) })
+	i, ok := entryIndex(es, id)
 	if !ok {
 		return Entry{}, false
 	}
 	return es[i], true
+}
+
+// entryIndex finds id in entries sorted by ID.
+func entryIndex(es []Entry, id uuid.UUID) (int, bool) {
+	return slices.BinarySearchFunc(es, id, func(e Entry, id uuid.UUID) int { return bytes.Compare(e.ID[:], id[:]) })
 }
 
 // fileName returns a FAT-safe name that says nothing about the content.

@@ -43,18 +43,29 @@ func Withdraw(v *vault.Vault, id string) ([]string, error) {
 	return names, nil
 }
 
-// Purge deletes the local copies of records a partner has confirmed
-// receiving, last changed more than olderThan ago, and compacts the vault,
-// so that a seized laptop holds as little as possible.
+// Purge deletes the local copies of records that every partner their
+// sharing consent names has confirmed receiving, last changed more than
+// olderThan ago, and compacts the vault, so that a seized laptop holds as
+// little as possible. The confirmations are checked again here, not taken
+// from the status alone.
 func Purge(v *vault.Vault, olderThan time.Duration) (int, error) {
 	sums, err := v.Summaries()
+	if err != nil {
+		return 0, err
+	}
+	deliveries, err := v.Deliveries()
+	if err != nil {
+		return 0, err
+	}
+	idByKey, err := contactIDs(v)
 	if err != nil {
 		return 0, err
 	}
 	cutoff := time.Now().Add(-olderThan).Unix()
 	var ids []string
 	for _, s := range sums {
-		if s.Status == vault.StatusDelivered && s.Updated <= cutoff {
+		if s.Status == vault.StatusDelivered && s.Source == "" && s.Updated <= cutoff &&
+			deliveredToAll(s, deliveries[s.ID], idByKey) {
 			ids = append(ids, s.ID)
 		}
 	}
@@ -65,4 +76,17 @@ func Purge(v *vault.Vault, olderThan time.Duration) (int, error) {
 		return 0, err
 	}
 	return len(ids), v.Compact()
+}
+
+// contactIDs maps each contact's key to its ID.
+func contactIDs(v *vault.Vault) (map[string]string, error) {
+	contacts, err := v.Contacts()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(contacts))
+	for i := range contacts {
+		out[contacts[i].Key()] = contacts[i].ID
+	}
+	return out, nil
 }

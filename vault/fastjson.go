@@ -231,3 +231,109 @@ func fastHead(b []byte) (Record, bool) {
 	bodySeen = ok && s.p < len(b) && fields > 0
 	return r, bodySeen
 }
+
+// skipStr passes over a string without escapes, making none.
+func (s *scanner) skipStr() bool {
+	if !s.lit('"') {
+		return false
+	}
+	i := bytes.IndexByte(s.b[s.p:], '"')
+	if i < 0 {
+		return false
+	}
+	for _, c := range s.b[s.p : s.p+i] {
+		if c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	s.p += i + 1
+	return true
+}
+
+// rawStr reads a string without escapes and returns its bytes in place.
+func (s *scanner) rawStr() ([]byte, bool) {
+	start := s.p + 1
+	if !s.skipStr() {
+		return nil, false
+	}
+	return s.b[start : s.p-1], true
+}
+
+// fastMayLeave reads, from a record's JSON and without making a string,
+// whether it states the given ID and version, a finished status, and a
+// sharing consent naming key. ok is false for a shape it does not read.
+func fastMayLeave(b []byte, id string, version int, key string) (may, ok bool) {
+	s := scanner{b: b}
+	idOK, versionOK, statusOK, shared := false, false, false, false
+	ok = s.rawObject(func(k []byte) bool {
+		switch string(k) {
+		case "id":
+			v, ok := s.rawStr()
+			idOK = ok && string(v) == id
+			return ok
+		case "version":
+			n, ok := s.int()
+			versionOK = ok && n == int64(version)
+			return ok
+		case "status":
+			v, ok := s.rawStr()
+			statusOK = ok && (string(v) == string(StatusComplete) || string(v) == string(StatusDelivered))
+			return ok
+		case "share":
+			shared = false // a repeated key counts as its last, as encoding/json reads it
+			if !s.lit('[') {
+				return false
+			}
+			if s.lit(']') {
+				return true
+			}
+			for {
+				v, ok := s.rawStr()
+				if !ok {
+					return false
+				}
+				shared = shared || string(v) == key
+				if s.lit(']') {
+					return true
+				}
+				if !s.lit(',') {
+					return false
+				}
+			}
+		case "schema":
+			return s.rawObject(func([]byte) bool { return s.skipStr() }, "")
+		case "lang", "worker", "created", "updated", "triage", "source":
+			return s.skipStr()
+		}
+		return false
+	}, "body")
+	return ok && idOK && versionOK && statusOK && shared, ok
+}
+
+// rawObject is object with each key handed over in place, not as a string.
+func (s *scanner) rawObject(field func(key []byte) bool, stop string) bool {
+	if !s.lit('{') {
+		return false
+	}
+	if s.lit('}') {
+		return true
+	}
+	for {
+		key, ok := s.rawStr()
+		if !ok || !s.lit(':') {
+			return false
+		}
+		if stop != "" && string(key) == stop {
+			return true
+		}
+		if !field(key) {
+			return false
+		}
+		if s.lit('}') {
+			return true
+		}
+		if !s.lit(',') {
+			return false
+		}
+	}
+}

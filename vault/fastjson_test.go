@@ -3,6 +3,7 @@ package vault
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,39 @@ func FuzzFastSummary(f *testing.F) {
 		var slow Summary
 		if err := json.Unmarshal(b, &slow); err != nil || !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("%q: fast %+v, encoding/json %+v (%v)", b, fast, slow, err)
+		}
+	})
+}
+
+// FuzzMayLeave: where the fast reader decides whether a record may leave,
+// encoding/json must decide the same.
+func FuzzMayLeave(f *testing.F) {
+	const id, key = "6f1c2a5e-8d0b-4c1e-9a43-2b7e51d0c9aa", "key:00112233445566778899aabbccddeeff"
+	f.Add([]byte(`{"id":"` + id + `","version":2,"status":"complete","schema":{"id":"rescue-needs","version":"1","hash":"ab"},"lang":"en","worker":"w","created":"2026-11-27T10:00:00Z","updated":"2026-11-27T10:00:00Z","triage":"soon","share":["` + key + `"],"body":{}}`))
+	f.Add([]byte(`{"id":"` + id + `","version":2,"status":"delivered","share":["x","` + key + `"]}`))
+	f.Add([]byte(`{"id":"` + id + `","version":2,"status":"draft","share":["` + key + `"]}`))
+	f.Add([]byte(`{"id":"` + id + `","version":3,"status":"complete","share":[]}`))
+	f.Add([]byte(`{"id":"` + id + `","version":2,"status":"complete","share":["` + key + `"],"share":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := fastMayLeave(b, id, 2, key)
+		if !ok {
+			return
+		}
+		var r struct {
+			ID      string   `json:"id"`
+			Version int      `json:"version"`
+			Status  Status   `json:"status"`
+			Share   []string `json:"share"`
+		}
+		err := json.Unmarshal(b, &r)
+		// The fast reader stops at "body": what follows it is not its to
+		// judge, so only a well-formed whole counts as a disagreement.
+		if err != nil {
+			return
+		}
+		slow := r.ID == id && r.Version == 2 && (r.Status == StatusComplete || r.Status == StatusDelivered) && slices.Contains(r.Share, key)
+		if fast != slow {
+			t.Fatalf("%q: fast %v, encoding/json %v", b, fast, slow)
 		}
 	})
 }

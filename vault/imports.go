@@ -143,6 +143,31 @@ func (v *Vault) ConfirmDeletions(contactID string, ids []string) error {
 	})
 }
 
+// NotOwnerError is returned when a contact's bundle would add to, change or
+// delete a record that contact did not create: one this vault created (a
+// draft too), or one received from another contact. Nothing is stored.
+type NotOwnerError struct {
+	ID     string
+	Source string // the record's source: "" for this vault's own records
+	Status Status
+}
+
+func (e *NotOwnerError) Error() string {
+	if e.Source == "" {
+		return fmt.Sprintf("record %s was created in this vault", e.ID)
+	}
+	return fmt.Sprintf("record %s came from another contact", e.ID)
+}
+
+// owns checks that a record this vault holds (old) may be replaced or
+// deleted by what source sends.
+func owns(old *Summary, source string) error {
+	if old.Source != source {
+		return &NotOwnerError{ID: old.ID, Source: old.Source, Status: old.Status}
+	}
+	return nil
+}
+
 // ErrUnreadable is returned for a received record that is not a record, or
 // does not state the ID and version it was sent as.
 var ErrUnreadable = errors.New("not a readable record")
@@ -230,7 +255,7 @@ func (v *Vault) StoreReceived(ps []Prepared, source, what string) (int, error) {
 	}
 	n := 0
 	err = v.update(func(tx *bolt.Tx) (err error) {
-		n, err = v.storeReceived(tx, ps, sealed, what)
+		n, err = v.storeReceived(tx, ps, sealed, source, what)
 		return err
 	})
 	if err != nil {
@@ -264,7 +289,7 @@ func (v *Vault) StoreBundle(b ReceivedBundle, source string) (added, deleted int
 	}
 	err = v.update(func(tx *bolt.Tx) error {
 		var err error
-		if added, err = v.storeReceived(tx, b.Records, sealed, "bundle "+b.Log.Bundle); err != nil {
+		if added, err = v.storeReceived(tx, b.Records, sealed, source, "bundle "+b.Log.Bundle); err != nil {
 			return err
 		}
 		for _, src := range b.Schemas {
@@ -280,9 +305,12 @@ func (v *Vault) StoreBundle(b ReceivedBundle, source string) (added, deleted int
 				continue
 			}
 			switch err := v.getSummary(tx, id, &old); {
-			case err == nil && old.Source == source:
+			case err == nil:
+				if err := owns(&old, source); err != nil {
+					return err
+				}
 				deletes = append(deletes, id)
-			case err != nil && !errors.Is(err, ErrNotFound):
+			case !errors.Is(err, ErrNotFound):
 				return err
 			}
 		}
@@ -321,16 +349,23 @@ func (v *Vault) sealReceived(ps []Prepared, source string) ([][]byte, error) {
 }
 
 // storeReceived writes prepared records and their sealed summaries in tx.
-func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, sealed [][]byte, what string) (int, error) {
+// A record held already must have come from source; a newer version
+// replaces it, and anything else is left alone.
+func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, sealed [][]byte, source, what string) (int, error) {
 	fillPages(tx)
 	n := 0
 	for i := range ps {
 		p := &ps[i]
 		var old Summary
 		switch err := v.getSummary(tx, p.sum.ID, &old); {
-		case err == nil && old.Version >= p.sum.Version:
-			continue
-		case err != nil && !errors.Is(err, ErrNotFound):
+		case err == nil:
+			if err := owns(&old, source); err != nil {
+				return 0, err
+			}
+			if old.Version >= p.sum.Version {
+				continue
+			}
+		case !errors.Is(err, ErrNotFound):
 			return 0, err
 		}
 		key := recordKey(p.sum.ID)

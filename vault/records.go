@@ -280,20 +280,11 @@ func (v *Vault) GetRecord(id string) (*Record, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, fmt.Errorf("record %q: %w", id, ErrNotFound)
 	}
-	var r Record
+	var r *Record
 	err := v.view(func(tx *bolt.Tx) error {
-		key := recordKey(id)
-		blob := tx.Bucket(bucketRecords).Get(key)
-		if blob == nil {
-			return fmt.Errorf("record %s: %w", id, ErrNotFound)
-		}
-		pt, err := decryptBlob(v.keys.wrap, adFor(bucketRecords, key), blob)
-		if err != nil {
-			return fmt.Errorf("record %s: %w", id, err)
-		}
-		defer clear(pt)
-		if err := json.Unmarshal(pt, &r); err != nil || r.ID != id {
-			return fmt.Errorf("record %s: %w", id, ErrCorrupt)
+		var err error
+		if r, err = v.getRecord(tx, id); err != nil {
+			return err
 		}
 		// A received record keeps the sender's JSON; where it came from is
 		// in its summary.
@@ -307,7 +298,7 @@ func (v *Vault) GetRecord(id string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // ResolveID turns an ID or a unique prefix of at least 4 characters, as a
@@ -543,6 +534,11 @@ func deleteRecord(tx *bolt.Tx, id string) (bool, error) {
 	}
 	if err := tx.Bucket(bucketRecords).Delete(key); err != nil {
 		return false, err
+	}
+	if b := tx.Bucket(bucketDeliveries); b != nil {
+		if err := b.Delete(key); err != nil {
+			return false, err
+		}
 	}
 	return true, tx.Bucket(bucketSummaries).Delete(key)
 }

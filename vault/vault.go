@@ -261,6 +261,13 @@ func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) 
 		if err := tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion)); err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucket(bucketDeliveries); err != nil {
+			return err
+		}
+		// A new vault binds sharing consent to keys from the start.
+		if err := tx.Bucket(bucketMeta).Put(keyShareByKey, []byte("1")); err != nil {
+			return err
+		}
 		if err := v.putSlot(tx, v.slotID, slot, v.worker); err != nil {
 			return err
 		}
@@ -382,6 +389,10 @@ func (v *Vault) Unlock(passphrase []byte) error {
 			return err
 		}
 		v.keys, v.worker, v.slotID = k, worker, sl.id
+		if err := v.migrateShare(); err != nil {
+			v.Lock()
+			return fmt.Errorf("bind sharing consent to partner keys: %w", err)
+		}
 		return nil
 	}
 	if damaged != nil && len(slots) == 1 {

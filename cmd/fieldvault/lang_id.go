@@ -11,6 +11,12 @@ var computedTexts = []string{"draft", "complete", "declined", "delivered", "bund
 // (partner), catatan (record), draf (draft), bundel (bundle), tanda terima
 // (receipt), persetujuan (consent), sidik jari (fingerprint).
 var indonesian = map[string]string{
+	// Delivery per partner.
+	"a removed contact":    "kontak yang sudah dihapus",
+	"waiting":              "menunggu",
+	"confirmed":            "dikonfirmasi",
+	"confirmed version %d": "versi %d dikonfirmasi",
+	"Partners":             "Mitra",
 	// The session.
 	"Welcome to fieldvault": "Selamat datang di fieldvault",
 	"fieldvault keeps what survivors tell you, with their consent, in an encrypted\nvault on this laptop: %s\n\nOnly a passphrase opens it. Nobody can recover a vault whose passphrases are\nall forgotten, not even fieldvault's makers. Records leave this laptop only in\nsealed bundles that just the partner you choose can open.": "fieldvault menyimpan apa yang diceritakan penyintas kepada Anda, dengan\npersetujuan mereka, di brankas terenkripsi di laptop ini: %s\n\nHanya frasa sandi yang dapat membukanya. Brankas yang semua frasa sandinya\nterlupa tidak dapat dipulihkan oleh siapa pun, termasuk pembuat fieldvault.\nCatatan hanya keluar dari laptop ini dalam bundel tersegel yang hanya dapat\ndibuka oleh mitra yang Anda pilih.",
@@ -98,7 +104,7 @@ var indonesian = map[string]string{
 	"Imported bundle %d from %s: %d records new or updated, %d deleted by withdrawal. Receipt: %s":                                "Bundel %d dari %s diimpor: %d catatan baru atau diperbarui, %d dihapus karena penarikan persetujuan. Tanda terima: %s",
 	"%d earlier bundles from %s never arrived (a lost USB stick?); ask them to export again with --all.":                          "%d bundel sebelumnya dari %s tidak pernah tiba (USB hilang?); minta mereka mengekspor ulang dengan --all.",
 	"With plain prompts, work with the commands above: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'.": "Dengan pertanyaan teks biasa, gunakan perintah di atas: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'.",
-	"PARTNER\tWAITING\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT":                                                                    "MITRA\tMENUNGGU\tPENARIKAN\tBUNDEL TERAKHIR\tTANDA TERIMA TERAKHIR",
+	"PARTNER\tWAITING\tUNCONFIRMED\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT":                                                       "MITRA\tMENUNGGU\tBELUM DIKONFIRMASI\tPENARIKAN\tBUNDEL TERAKHIR\tTANDA TERIMA TERAKHIR",
 	"name:    ": "nama:    ",
 	"language:": "bahasa:  ",
 

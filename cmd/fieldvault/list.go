@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -45,18 +46,31 @@ func (a *app) runList(status vault.Status, asJSON bool) error {
 				sums = append(sums, s)
 			}
 		}
+		book, err := sync.NewDeliveryBook(v)
+		if err != nil {
+			return err
+		}
+		// Delivery is per partner: only records this vault created go to
+		// partners, and each must reach every partner consent names.
+		deliveryOf := func(s vault.Summary) []sync.PartnerDelivery {
+			if s.Source != "" || s.Status != vault.StatusComplete && s.Status != vault.StatusDelivered {
+				return nil
+			}
+			return book.Of(s.ID, s.Version, s.Share)
+		}
 		if asJSON {
 			type item struct {
-				ID      string `json:"id"`
-				Version int    `json:"version"`
-				Status  string `json:"status"`
-				Created string `json:"created"`
-				Triage  string `json:"triage,omitempty"`
-				Schema  string `json:"schema,omitempty"`
+				ID       string                 `json:"id"`
+				Version  int                    `json:"version"`
+				Status   string                 `json:"status"`
+				Created  string                 `json:"created"`
+				Triage   string                 `json:"triage,omitempty"`
+				Schema   string                 `json:"schema,omitempty"`
+				Delivery []sync.PartnerDelivery `json:"delivery,omitempty"`
 			}
 			items := make([]item, len(sums))
 			for i, s := range sums {
-				items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema}
+				items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema, deliveryOf(s)}
 			}
 			enc := json.NewEncoder(a.out)
 			enc.SetIndent("", "  ")
@@ -67,9 +81,9 @@ func (a *app) runList(status vault.Status, asJSON bool) error {
 			return nil
 		}
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE")
+		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE\tCONFIRMED BY")
 		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema), a.confirmedBy(deliveryOf(s)))
 		}
 		return tw.Flush()
 	})
@@ -80,4 +94,19 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// confirmedBy says how many of the partners a record must reach confirmed
+// its current version: "1/2", or "-" for a record that goes to nobody.
+func (a *app) confirmedBy(ds []sync.PartnerDelivery) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	n := 0
+	for _, d := range ds {
+		if d.Delivered {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d/%d", n, len(ds))
 }

@@ -17,6 +17,7 @@ func newOutboxCmd(a *app) *cobra.Command {
 		Use:   "outbox",
 		Short: "Show, per partner, what is waiting to be sent and what came back",
 		Long: `Show, for each partner: how many records the next bundle would carry,
+how many records shared with them they have not confirmed by receipt yet,
 withdrawal notices they have not confirmed, the last bundle sent and the
 last receipt imported. Nothing is decrypted but the vault's own lists.`,
 		Args: cobra.NoArgs,
@@ -34,13 +35,13 @@ last receipt imported. Nothing is decrypted but the vault's own lists.`,
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, a.tr("PARTNER\tWAITING\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT"))
+				fmt.Fprintln(tw, a.tr("PARTNER\tWAITING\tUNCONFIRMED\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT"))
 				for _, o := range boxes {
 					last := "-"
 					if o.LastSeq > 0 {
 						last = fmt.Sprintf("#%d %s", o.LastSeq, day(o.LastSent))
 					}
-					fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Withdrawals, last, day(o.LastReceipt))
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals, last, day(o.LastReceipt))
 				}
 				return tw.Flush()
 			})

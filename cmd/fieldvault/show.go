@@ -11,6 +11,7 @@ import (
 
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -80,6 +81,26 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 		fmt.Fprintf(&b, "%-10s %s\n", a.tr("From"), from)
 	}
 	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Updated"), r.Updated.Local().Format(time.DateTime))
+	if r.Source == "" && (r.Status == vault.StatusComplete || r.Status == vault.StatusDelivered) && len(r.Share) > 0 {
+		if book, err := sync.NewDeliveryBook(v); err == nil {
+			var parts []string
+			for _, d := range book.Of(r.ID, r.Version, r.Share) {
+				name := d.Partner
+				if name == "" {
+					name = a.tr("a removed contact")
+				}
+				state := a.tr("waiting")
+				switch {
+				case d.Delivered:
+					state = a.tr("confirmed")
+				case d.Confirmed > 0:
+					state = a.trf("confirmed version %d", d.Confirmed)
+				}
+				parts = append(parts, name+": "+state)
+			}
+			fmt.Fprintf(&b, "%-10s %s\n", a.tr("Partners"), strings.Join(parts, "; "))
+		}
+	}
 	if r.Triage != "" {
 		fmt.Fprintf(&b, "%-10s %s\n", a.tr("Triage"), r.Triage)
 	}

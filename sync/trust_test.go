@@ -1,0 +1,448 @@
+package sync
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+// Trust between vaults: no receipt or bundle can make a record vanish or
+// change hands.
+
+// forge writes a bundle signed by from and encrypted to to, holding the
+// given records (their JSON as carried), withdrawal notices and
+// questionnaires; listed names the questionnaires the manifest lists (nil:
+// all of them). It is what a partner that knows record IDs could make.
+func forge(t *testing.T, from, to *vault.Vault, records [][]byte, withdrawals []string, schemas [][]byte, listed []string) []byte {
+	t.Helper()
+	own, err := OwnCard(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpt, err := to.Recipient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Manifest{Format: bundleFormat, Bundle: uuid.NewString(), Sender: own.String(), Recipient: rcpt,
+		Seq: 1, Created: time.Now().UTC(), Schemas: []SchemaEntry{}, Withdrawals: withdrawals}
+	var buf bytes.Buffer
+	r, err := age.ParseHybridRecipient(rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw, err := age.Encrypt(&buf, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := tar.NewWriter(aw)
+	for _, raw := range records {
+		var head struct {
+			ID      string `json:"id"`
+			Version int    `json:"version"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			t.Fatal(err)
+		}
+		writeTar(tw, "records/"+head.ID+".json", raw)
+		m.Records = append(m.Records, Entry{ID: uuid.MustParse(head.ID), Version: head.Version, SHA256: sha256.Sum256(raw)})
+	}
+	slices.SortFunc(m.Records, func(a, b Entry) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	for _, src := range schemas {
+		sum := sha256.Sum256(src)
+		hash := hexString(sum[:])
+		writeTar(tw, "schemas/"+hash+".json", src)
+		var ref struct{ ID, Version string }
+		json.Unmarshal(src, &ref)
+		if listed == nil || slices.Contains(listed, hash) {
+			m.Schemas = append(m.Schemas, SchemaEntry{ID: ref.ID, Version: ref.Version, SHA256: hash})
+		}
+	}
+	mb := m.Encode()
+	sig, err := from.Sign(mb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := closeSigned(tw, aw, "manifest", mb, sig); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+// rawRecord returns a record as the vault holds it, changed by edit.
+func rawRecord(t *testing.T, v *vault.Vault, id string, edit func(*vault.Record)) []byte {
+	t.Helper()
+	r, err := v.GetRecord(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Source = ""
+	edit(r)
+	raw, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func importFile(t *testing.T, v *vault.Vault, data []byte) (*ImportResult, error) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fv-in.age")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return Import(v, path, dir)
+}
+
+func mustExport(t *testing.T, v *vault.Vault, to string) *ExportResult {
+	t.Helper()
+	res, err := Export(v, to, t.TempDir(), ExportOptions{})
+	if err != nil {
+		t.Fatalf("export to %s: %v", to, err)
+	}
+	return res
+}
+
+func mustImport(t *testing.T, v *vault.Vault, path string) *ImportResult {
+	t.Helper()
+	res, err := Import(v, path, filepath.Dir(path))
+	if err != nil {
+		t.Fatalf("import %s: %v", path, err)
+	}
+	return res
+}
+
+func status(t *testing.T, v *vault.Vault, id string) vault.Status {
+	t.Helper()
+	r, err := v.GetRecord(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Status
+}
+
+// A record shared with two partners is delivered only once both confirmed
+// it: a receipt from one does not let it be purged before the other got it.
+func TestDeliveryPerPartner(t *testing.T) {
+	field, a, b := newVault(t, "Field team"), newVault(t, "Shelter A"), newVault(t, "Legal aid B")
+	introduce(t, field, a)
+	introduce(t, field, b)
+	id := intakes(t, field, 1, "Shelter A", "Legal aid B")[0]
+
+	toB := mustExport(t, field, "Legal aid B")
+	rb := mustImport(t, b, toB.Path)
+	got := mustImport(t, field, rb.ReceiptPath)
+	if got.Delivered != 0 || status(t, field, id) == vault.StatusDelivered {
+		t.Fatalf("delivered after only B confirmed: %+v", got)
+	}
+	if n, err := Purge(field, 0); err != nil || n != 0 {
+		t.Fatalf("purge deleted %d (%v) before A got the record", n, err)
+	}
+	toA := mustExport(t, field, "Shelter A")
+	if len(toA.Manifest.Records) != 1 {
+		t.Fatalf("the bundle for A holds %d records", len(toA.Manifest.Records))
+	}
+	ra := mustImport(t, a, toA.Path)
+	if _, err := a.GetRecord(id); err != nil {
+		t.Fatalf("A did not get the record: %v", err)
+	}
+	if got := mustImport(t, field, ra.ReceiptPath); got.Delivered != 1 || status(t, field, id) != vault.StatusDelivered {
+		t.Fatalf("after both confirmed: %+v, %s", got, status(t, field, id))
+	}
+	if n, err := Purge(field, 0); err != nil || n != 1 {
+		t.Fatalf("purge deleted %d (%v), want 1", n, err)
+	}
+}
+
+// A receipt for a bundle this vault never sent to its signer is refused
+// with the vault unchanged.
+func TestReceiptForUnsentBundle(t *testing.T) {
+	p := newPair(t)
+	ids := intakes(t, p.field, 2, "Partner NGO")
+	c, err := p.partner.Contact("Field team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []Entry
+	for _, id := range ids {
+		entries = append(entries, Entry{ID: uuid.MustParse(id), Version: 1})
+	}
+	slices.SortFunc(entries, func(a, b Entry) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	fake := &Checked{Sender: *c, Manifest: &Manifest{Bundle: uuid.NewString(), Records: entries}}
+	path, err := writeReceipt(p.partner, fake, t.TempDir(), entries, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	expectRejected(t, p.field, "a receipt for a bundle never sent", data)
+	for _, id := range ids {
+		if s := status(t, p.field, id); s != vault.StatusComplete {
+			t.Errorf("record %s is %s", id, s)
+		}
+	}
+}
+
+// A receipt confirms only what the bundle it names carried: a version the
+// bundle did not hold is not delivered.
+func TestReceiptForOtherVersion(t *testing.T) {
+	p := newPair(t)
+	id := intakes(t, p.field, 1, "Partner NGO")[0]
+	first := mustExport(t, p.field, "Partner NGO") // version 1
+	r, _ := p.field.GetRecord(id)
+	r.Triage = "immediate"
+	if err := p.field.PutRecord(r); err != nil { // version 2, not sent
+		t.Fatal(err)
+	}
+	c, _ := p.partner.Contact("Field team")
+	forged := []Entry{{ID: uuid.MustParse(id), Version: 2}}
+	path, err := writeReceipt(p.partner, &Checked{Sender: *c, Manifest: first.Manifest}, t.TempDir(), forged, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustImport(t, p.field, path)
+	if res.Delivered != 0 || status(t, p.field, id) == vault.StatusDelivered {
+		t.Fatalf("version 2 marked delivered by a receipt for a bundle that carried version 1: %+v", res)
+	}
+}
+
+// A partner's bundle may not update or withdraw a record this vault
+// created: the whole bundle is refused and the vault file is unchanged.
+func TestBundleCannotTouchLocalRecords(t *testing.T) {
+	bothImportPaths(t, testBundleCannotTouchLocalRecords)
+}
+
+func testBundleCannotTouchLocalRecords(t *testing.T) {
+	p := newPair(t)
+	ids := intakes(t, p.field, 2, "Partner NGO")
+	mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	x, y := ids[0], ids[1]
+	newer := rawRecord(t, p.field, y, func(r *vault.Record) { r.Version = 99; r.Triage = "immediate" })
+	for name, data := range map[string][]byte{
+		"update":   forge(t, p.partner, p.field, [][]byte{newer}, nil, nil, nil),
+		"withdraw": forge(t, p.partner, p.field, nil, []string{x}, nil, nil),
+		"both":     forge(t, p.partner, p.field, [][]byte{newer}, []string{x}, nil, nil),
+	} {
+		expectRejected(t, p.field, name, data)
+	}
+	for _, id := range ids {
+		r, err := p.field.GetRecord(id)
+		if err != nil || r.Version != 1 || r.Source != "" {
+			t.Fatalf("record %s: %+v, %v", id, r, err)
+		}
+	}
+}
+
+// Nor may it touch a draft, or a record received from another contact.
+func TestBundleCannotTouchOthersRecords(t *testing.T) {
+	bothImportPaths(t, testBundleCannotTouchOthersRecords)
+}
+
+func testBundleCannotTouchOthersRecords(t *testing.T) {
+	hub, a, b := newVault(t, "Coalition"), newVault(t, "Field A"), newVault(t, "Field B")
+	introduce(t, hub, a)
+	introduce(t, hub, b)
+	fromA := intakes(t, a, 1, "Coalition")[0]
+	mustImport(t, hub, mustExport(t, a, "Coalition").Path)
+	stolen := rawRecord(t, hub, fromA, func(r *vault.Record) { r.Version = 7 })
+	expectRejected(t, hub, "B updates A's record", forge(t, b, hub, [][]byte{stolen}, nil, nil, nil))
+	expectRejected(t, hub, "B withdraws A's record", forge(t, b, hub, nil, []string{fromA}, nil, nil))
+	if r, err := hub.GetRecord(fromA); err != nil || r.Version != 1 {
+		t.Fatalf("A's record at the hub: %+v, %v", r, err)
+	}
+}
+
+// A withdrawal notice from the record's own source is honoured, and the
+// receipt says so; the receipt lists only what was stored.
+func TestReceiptListsWhatWasDone(t *testing.T) {
+	p := newPair(t)
+	ids := intakes(t, p.field, 2, "Partner NGO")
+	mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	if _, err := Withdraw(p.field, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	imp := mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	if imp.Deleted != 1 {
+		t.Fatalf("deleted %d", imp.Deleted)
+	}
+	back := mustImport(t, p.field, imp.ReceiptPath)
+	if back.Confirmed != 1 || len(back.Receipt.Deleted) != 1 || back.Receipt.Deleted[0] != ids[0] {
+		t.Fatalf("receipt: %+v", back.Receipt)
+	}
+}
+
+// A questionnaire the signed manifest does not list is refused.
+func TestUnlistedQuestionnaire(t *testing.T) { bothImportPaths(t, testUnlistedQuestionnaire) }
+
+func testUnlistedQuestionnaire(t *testing.T) {
+	p := newPair(t)
+	id := intakes(t, p.partner, 1, "Field team")[0]
+	raw := rawRecord(t, p.partner, id, func(*vault.Record) {})
+	extra := []byte(`{"id":"planted","version":"1"}`)
+	expectRejected(t, p.field, "an unlisted questionnaire", forge(t, p.partner, p.field, [][]byte{raw}, nil, [][]byte{extra}, []string{}))
+}
+
+// Sharing consent names a partner by its key: another key added under the
+// same name after the first was removed receives nothing.
+func TestSameNameContactGetsNothing(t *testing.T) {
+	p := newPair(t)
+	intakes(t, p.field, 3, "Partner NGO")
+	if err := p.field.RemoveContact("Partner NGO"); err != nil {
+		t.Fatal(err)
+	}
+	impostor := newVault(t, "Partner NGO")
+	introduce(t, p.field, impostor)
+	_, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if !errors.Is(err, ErrNothingToExport) {
+		t.Fatalf("export to a new key under the old name: %v", err)
+	}
+}
+
+// A stale summary put back into the file (no passphrase needed) may not
+// widen who a record goes to: export reads consent from the record itself.
+func TestStaleSummaryNotTrusted(t *testing.T) {
+	p := newPair(t)
+	id := intakes(t, p.field, 1, "Partner NGO")[0]
+	old := rawValue(t, &p.field, "summaries", id)
+	// Consent narrowed: shared with nobody now.
+	r, _ := p.field.GetRecord(id)
+	r.Share = nil
+	r.Body = json.RawMessage(strings.Replace(string(r.Body), `"consent.share":["Partner NGO"]`, `"consent.share":[]`, 1))
+	if err := p.field.PutRecord(r); err != nil {
+		t.Fatal(err)
+	}
+	putRawValue(t, &p.field, "summaries", id, old)
+	res, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err == nil && len(res.Manifest.Records) > 0 {
+		t.Fatalf("a rolled-back summary sent record %s to a partner consent no longer names", id)
+	}
+	if err != nil && !errors.Is(err, ErrNothingToExport) && !errors.Is(err, vault.ErrCorrupt) {
+		t.Fatalf("export: %v", err)
+	}
+}
+
+// A bundle re-encrypted to a third vault, still signed by its sender, is
+// refused there: it was not addressed to it.
+func TestReencryptedToThirdVault(t *testing.T) {
+	p := newPair(t)
+	third := newVault(t, "Third")
+	introduce(t, third, p.field)
+	intakes(t, p.field, 1, "Partner NGO")
+	res := mustExport(t, p.field, "Partner NGO")
+	pid, _ := p.partner.Identity()
+	f, _ := os.Open(res.Path)
+	plain, err := age.Decrypt(f, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	trcpt, _ := third.Recipient()
+	r, _ := age.ParseHybridRecipient(trcpt)
+	aw, _ := age.Encrypt(&buf, r)
+	if _, err := io.Copy(aw, plain); err != nil {
+		t.Fatal(err)
+	}
+	aw.Close()
+	f.Close()
+	expectRejected(t, third, "a bundle re-encrypted to a third vault", buf.Bytes())
+}
+
+// rawValue reads a bucket's raw (sealed) value from the vault file, as
+// someone with the file but no passphrase could; the vault is reopened.
+func rawValue(t *testing.T, v **vault.Vault, bucket, id string) []byte {
+	t.Helper()
+	var out []byte
+	withFile(t, v, func(tx *bolt.Tx) error {
+		u := uuid.MustParse(id)
+		out = bytes.Clone(tx.Bucket([]byte(bucket)).Get(u[:]))
+		return nil
+	})
+	return out
+}
+
+// putRawValue puts a raw value back into the vault file.
+func putRawValue(t *testing.T, v **vault.Vault, bucket, id string, val []byte) {
+	t.Helper()
+	withFile(t, v, func(tx *bolt.Tx) error {
+		u := uuid.MustParse(id)
+		return tx.Bucket([]byte(bucket)).Put(u[:], val)
+	})
+}
+
+func withFile(t *testing.T, v **vault.Vault, fn func(*bolt.Tx) error) {
+	t.Helper()
+	path := (*v).Path()
+	(*v).Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	nv, err := vault.Open(path, vault.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nv.Unlock(testPass); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nv.Close() })
+	*v = nv
+}
+
+// A bundle too large to read once is stored from the bytes that were
+// checked: a file swapped at its path in between (a FIFO, a malicious
+// stick) changes nothing, and every record is stored exactly once.
+func TestSwappedBetweenReads(t *testing.T) {
+	defer func(old int64) { stageLimit = old }(stageLimit)
+	stageLimit = 0
+	p := newPair(t)
+	ids := intakes(t, p.field, 3, "Partner NGO")
+	real := mustExport(t, p.field, "Partner NGO")
+	other := newVault(t, "Other")
+	introduce(t, other, p.partner)
+	intakes(t, other, 1, "Partner NGO")
+	decoy := mustExport(t, other, "Partner NGO")
+	defer func(old func(string)) { afterCheck = old }(afterCheck)
+	afterCheck = func(path string) {
+		data, _ := os.ReadFile(decoy.Path)
+		os.WriteFile(path, data, 0o600)
+	}
+	res, err := Import(p.partner, real.Path, t.TempDir())
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if res.Added != 3 {
+		t.Fatalf("stored %d records of 3", res.Added)
+	}
+	for _, id := range ids {
+		if _, err := p.partner.GetRecord(id); err != nil {
+			t.Errorf("record %s: %v", id, err)
+		}
+	}
+}

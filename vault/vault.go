@@ -138,6 +138,15 @@ func Open(path string, opts Options) (*Vault, error) {
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap()})
 		return err
 	})
+	// A process that compacts the vault renames a new file over the path
+	// while others may wait for its lock: the lock they then get is the old
+	// file's, which is wiped. The vault was in use; it is not damaged.
+	if now, serr := os.Stat(path); serr != nil || !os.SameFile(fi, now) {
+		if db != nil {
+			db.Close()
+		}
+		return nil, fmt.Errorf("%w: %s", ErrBusy, path)
+	}
 	if errors.Is(err, ErrCorrupt) {
 		return nil, fmt.Errorf("%w: %s", ErrNotVault, path)
 	}
@@ -163,10 +172,12 @@ func removeLeftovers(path string) {
 	for _, pattern := range []string{"." + base + ".compact-*", "." + base + ".new-*"} {
 		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), pattern))
 		for _, m := range matches {
-			if f, err := os.OpenFile(m, os.O_RDWR, 0); err == nil {
-				wipe(f)
-				f.Close()
+			f, ok := openLeftover(m)
+			if !ok {
+				continue // not ours to wipe or remove
 			}
+			wipe(f)
+			f.Close()
 			os.Remove(m)
 		}
 	}

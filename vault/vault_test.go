@@ -544,3 +544,56 @@ func TestLeftoversRemoved(t *testing.T) {
 		t.Error("an unrelated file was removed")
 	}
 }
+
+// A symbolic link planted under a leftover's name is neither followed nor
+// removed: what it points to stays intact.
+func TestPlantedLeftoverLinkNotFollowed(t *testing.T) {
+	v := newTestVault(t)
+	path := v.Path()
+	v.Close()
+	dir := filepath.Dir(path)
+	target := filepath.Join(t.TempDir(), "precious.txt")
+	os.WriteFile(target, []byte("someone's own file"), 0o600)
+	link := filepath.Join(dir, "."+filepath.Base(path)+".compact-666")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	rw, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw.Close()
+	if b, err := os.ReadFile(target); err != nil || string(b) != "someone's own file" {
+		t.Fatalf("the link's target was changed: %q, %v", b, err)
+	}
+	if _, err := os.Lstat(link); err != nil {
+		t.Errorf("the planted link was removed: %v", err)
+	}
+}
+
+// A process waiting for the vault while another compacts it is told the
+// vault is busy, not that it is damaged: the lock it gets is the old file's.
+func TestWaitThroughCompaction(t *testing.T) {
+	v := newTestVault(t)
+	for range 50 {
+		if err := v.PutRecord(&Record{Status: StatusComplete, Body: []byte(`{"a":"padding padding padding"}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan error, 1)
+	go func() {
+		w, err := Open(v.Path(), Options{})
+		if err == nil {
+			w.Close()
+		}
+		got <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the second one is waiting now
+	if err := v.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	if err := <-got; !errors.Is(err, ErrBusy) {
+		t.Fatalf("the waiting open got %v, want ErrBusy", err)
+	}
+}

@@ -11,6 +11,8 @@ var computedTexts = []string{"draft", "complete", "declined", "delivered", "bund
 // (partner), catatan (record), draf (draft), bundel (bundle), tanda terima
 // (receipt), persetujuan (consent), sidik jari (fingerprint).
 var indonesian = map[string]string{
+	// Secrets.
+	"%s can be read by other users of this computer; make it yours alone: chmod 600 %s": "%s dapat dibaca pengguna lain di komputer ini; jadikan hanya milik Anda: chmod 600 %s",
 	// Delivery per partner.
 	"a removed contact":    "kontak yang sudah dihapus",
 	"waiting":              "menunggu",

@@ -9,5 +9,7 @@ package main
 import "os"
 
 func main() {
-	os.Exit(run(os.Args[1:], newIO()))
+	io := newIO()
+	io.getenv = takeSecrets(io.getenv)
+	os.Exit(run(os.Args[1:], io))
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 
 	"golang.org/x/term"
@@ -43,6 +44,9 @@ func (a *app) readFrom(src passphraseSource) ([]byte, error) {
 		p, err := readPassphraseFile(file)
 		if err != nil {
 			return nil, usageErr("cannot read the passphrase file: %v", err)
+		}
+		if fi, err := os.Stat(file); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+			a.warn(a.tr("%s can be read by other users of this computer; make it yours alone: chmod 600 %s"), file, file)
 		}
 		return p, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -41,35 +40,7 @@ func (v *Vault) Compact() error {
 		return fmt.Errorf("compact vault: %w", err)
 	}
 
-	old, err := os.OpenFile(v.path, os.O_RDWR, 0)
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("compact vault: %w", err)
-	}
-	defer old.Close()
-	if runtime.GOOS == "windows" {
-		// Windows cannot rename over an open file, so there the old contents
-		// go unwiped; docs/SECURITY.md says so.
-		v.db.Close()
-		old.Close()
-	}
-	if err := os.Rename(tmp, v.path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("compact vault: %w", err)
-	}
-	syncDir(dir)
-	if runtime.GOOS != "windows" {
-		v.db.Close()
-	}
-	db, err := bolt.Open(v.path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if err != nil {
-		return mapOpenError(v.path, err)
-	}
-	v.db = db
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	return wipe(old)
+	return v.replaceWith(tmp)
 }
 
 // wipe overwrites an open file with zeros and syncs it.

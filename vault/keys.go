@@ -66,34 +66,101 @@ func newSecret() (*secret, error) {
 	return &secret{master: master, identity: id, signing: priv}, nil
 }
 
-// slotPayload is the plaintext inside a key slot's age file.
+// slotPayload is the vault secret as a key slot holds it.
 type slotPayload struct {
 	Format   int    `json:"format"`
-	Worker   string `json:"worker"`
+	Worker   string `json:"worker,omitempty"` // format 1 only
 	Master   []byte `json:"master"`
 	Identity string `json:"identity"`
 	Signing  []byte `json:"signing"` // ed25519 seed
 }
 
-// sealSlot encrypts the secret and the worker's name to passphrase with age's
-// scrypt recipient, alone in its file as age requires.
+// A key slot (format 2) is two age files. The lock is encrypted to the
+// passphrase (scrypt, alone in its file as age requires) and holds the
+// slot's own hybrid identity, the worker's name and the vault's public
+// signing key. The key is encrypted to that identity's recipient, which the
+// slot keeps in the clear, and holds the vault secret. So the secret can be
+// wrapped anew for every slot without anyone's passphrase: removing or
+// changing a passphrase replaces the master key (rekey), and a removed
+// passphrase, with any older copy of the file, reads nothing written after.
+//
+// Format 1 slots, from before rekeying existed, are one scrypt age file
+// holding the secret; unlocking with one rewrites it as format 2.
+type slotFile struct {
+	Format    int    `json:"format"`
+	Lock      []byte `json:"lock"`
+	Recipient string `json:"recipient"`
+	Key       []byte `json:"key"`
+}
+
+// slotLock is the plaintext of a slot's lock.
+type slotLock struct {
+	Format     int    `json:"format"`
+	Worker     string `json:"worker"`
+	Identity   string `json:"identity"`    // the slot's own
+	SigningKey []byte `json:"signing_key"` // the vault's public key
+}
+
+// sealSlot makes a format 2 key slot for passphrase holding the secret.
 func sealSlot(s *secret, worker string, passphrase []byte, workFactor int) ([]byte, error) {
 	r, err := age.NewScryptRecipient(string(passphrase))
 	if err != nil {
 		return nil, err
 	}
 	r.SetWorkFactor(workFactor)
-	pt, err := json.Marshal(slotPayload{
-		Format:   1,
-		Worker:   worker,
-		Master:   s.master,
-		Identity: s.identity.String(),
-		Signing:  s.signing.Seed(),
-	})
+	own, err := age.GenerateHybridIdentity()
+	if err != nil {
+		return nil, err
+	}
+	lock, err := json.Marshal(slotLock{Format: 2, Worker: worker, Identity: own.String(), SigningKey: s.signing.Public().(ed25519.PublicKey)})
+	if err != nil {
+		return nil, err
+	}
+	defer clear(lock)
+	f := slotFile{Format: 2, Recipient: own.Recipient().String()}
+	if f.Lock, err = ageSeal(r, lock); err != nil {
+		return nil, err
+	}
+	if f.Key, err = wrapSecret(s, own.Recipient()); err != nil {
+		return nil, err
+	}
+	return json.Marshal(f)
+}
+
+// rewrapSlot puts a new secret into a format 2 slot, keeping its lock: the
+// holder's passphrase opens it as before. A format 1 slot cannot be
+// rewrapped (errLegacySlot).
+func rewrapSlot(slot []byte, s *secret) ([]byte, error) {
+	var f slotFile
+	if len(slot) == 0 || slot[0] != '{' {
+		return nil, errLegacySlot
+	}
+	if err := json.Unmarshal(slot, &f); err != nil || f.Format != 2 {
+		return nil, errors.New("key slot is damaged: unexpected contents")
+	}
+	r, err := age.ParseHybridRecipient(f.Recipient)
+	if err != nil {
+		return nil, fmt.Errorf("key slot is damaged: %w", err)
+	}
+	if f.Key, err = wrapSecret(s, r); err != nil {
+		return nil, err
+	}
+	return json.Marshal(f)
+}
+
+// errLegacySlot is a format 1 slot: only its passphrase can rewrite it.
+var errLegacySlot = errors.New("the key slot was made by an older fieldvault")
+
+func wrapSecret(s *secret, r age.Recipient) ([]byte, error) {
+	pt, err := json.Marshal(slotPayload{Format: 2, Master: s.master, Identity: s.identity.String(), Signing: s.signing.Seed()})
 	if err != nil {
 		return nil, err
 	}
 	defer clear(pt)
+	return ageSeal(r, pt)
+}
+
+func ageSeal(r age.Recipient, pt []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	w, err := age.Encrypt(&buf, r)
 	if err != nil {
@@ -108,38 +175,90 @@ func sealSlot(s *secret, worker string, passphrase []byte, workFactor int) ([]by
 	return buf.Bytes(), nil
 }
 
+// ageOpen decrypts a whole small age file.
+func ageOpen(file []byte, id age.Identity) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(file), id)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}
+
 // errSlotMismatch means the passphrase does not open this slot.
 var errSlotMismatch = errors.New("passphrase does not open this slot")
 
 // openSlot decrypts one key slot. It returns errSlotMismatch for a wrong
-// passphrase and another error for a damaged slot.
-func openSlot(slot, passphrase []byte) (*secret, string, error) {
+// passphrase and another error for a damaged slot; legacy is true for a
+// format 1 slot, which the caller should rewrite.
+func openSlot(slot, passphrase []byte) (s *secret, worker string, legacy bool, err error) {
 	id, err := age.NewScryptIdentity(string(passphrase))
 	if err != nil {
-		return nil, "", errSlotMismatch
+		return nil, "", false, errSlotMismatch
 	}
 	id.SetMaxWorkFactor(MaxWorkFactor)
-	r, err := age.Decrypt(bytes.NewReader(slot), id)
+	legacy = len(slot) == 0 || slot[0] != '{'
+	lockFile := slot
+	var f slotFile
+	if !legacy {
+		if err := json.Unmarshal(slot, &f); err != nil || f.Format != 2 {
+			return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+		}
+		lockFile = f.Lock
+	}
+	pt, err := ageOpen(lockFile, id)
 	if err != nil {
 		if errors.Is(err, age.ErrIncorrectIdentity) {
-			return nil, "", errSlotMismatch
+			return nil, "", false, errSlotMismatch
 		}
-		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
-	}
-	pt, err := io.ReadAll(r)
-	if err != nil {
-		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
+		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
 	}
 	defer clear(pt)
+	if legacy {
+		var p slotPayload
+		if err := json.Unmarshal(pt, &p); err != nil || p.Format != 1 {
+			return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+		}
+		s, err := p.secret()
+		return s, p.Worker, true, err
+	}
+	var l slotLock
+	if err := json.Unmarshal(pt, &l); err != nil || l.Format != 2 {
+		return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+	}
+	own, err := age.ParseHybridIdentity(l.Identity)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
+	}
+	kp, err := ageOpen(f.Key, own)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
+	}
+	defer clear(kp)
 	var p slotPayload
-	if err := json.Unmarshal(pt, &p); err != nil || p.Format != 1 || len(p.Master) != 32 || len(p.Signing) != ed25519.SeedSize {
-		return nil, "", errors.New("key slot is damaged: unexpected contents")
+	if err := json.Unmarshal(kp, &p); err != nil || p.Format != 2 {
+		return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+	}
+	if s, err = p.secret(); err != nil {
+		return nil, "", false, err
+	}
+	// The key part can be written by anyone who reads the file (its
+	// recipient is in the clear): it must hold this vault's own secret,
+	// which only a holder of the vault's signing key can make.
+	if !bytes.Equal(s.signing.Public().(ed25519.PublicKey), l.SigningKey) {
+		return nil, "", false, errors.New("key slot is damaged: its key does not belong to this vault")
+	}
+	return s, l.Worker, false, nil
+}
+
+func (p *slotPayload) secret() (*secret, error) {
+	if len(p.Master) != 32 || len(p.Signing) != ed25519.SeedSize {
+		return nil, errors.New("key slot is damaged: unexpected contents")
 	}
 	ident, err := age.ParseHybridIdentity(p.Identity)
 	if err != nil {
-		return nil, "", fmt.Errorf("key slot is damaged: %w", err)
+		return nil, fmt.Errorf("key slot is damaged: %w", err)
 	}
-	return &secret{master: p.Master, identity: ident, signing: ed25519.NewKeyFromSeed(p.Signing)}, p.Worker, nil
+	return &secret{master: p.Master, identity: ident, signing: ed25519.NewKeyFromSeed(p.Signing)}, nil
 }
 
 // recordStanzaType names the custom age stanza that wraps a record's file

@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"io"
 	"testing"
 
@@ -81,4 +82,19 @@ func TestDecryptSmallMatchesAge(t *testing.T) {
 			t.Fatalf("%d bytes: a record was accepted under another key", n)
 		}
 	}
+}
+
+// ageSealScrypt writes a format 1 key slot, as fieldvault did before slots
+// could take a new master key.
+func ageSealScrypt(passphrase []byte, wf int, p slotPayload) ([]byte, error) {
+	r, err := age.NewScryptRecipient(string(passphrase))
+	if err != nil {
+		return nil, err
+	}
+	r.SetWorkFactor(wf)
+	pt, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return ageSeal(r, pt)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"filippo.io/age"
@@ -62,37 +63,110 @@ func (v *Vault) AddPassphrase(worker string, passphrase []byte, wf int) error {
 }
 
 // ChangePassphrase replaces the passphrase of the slot that unlocked the
-// vault. The old passphrase stops working in the same transaction.
-func (v *Vault) ChangePassphrase(passphrase []byte, wf int) error {
+// vault and changes the master key (see RemovePassphrase): the old
+// passphrase opens neither this file nor, in any older copy, what is
+// written from now on.
+func (v *Vault) ChangePassphrase(passphrase []byte, wf int) (Rekeyed, error) {
 	if err := CheckPassphrase(passphrase); err != nil {
-		return err
+		return Rekeyed{}, err
 	}
 	wf, err := workFactor(wf)
 	if err != nil {
-		return err
+		return Rekeyed{}, err
 	}
 	if v.keys == nil {
-		return ErrLocked
+		return Rekeyed{}, ErrLocked
 	}
-	slot, err := sealSlot(v.keys.secret, v.worker, passphrase, wf)
+	current := v.slotID
+	held := false
+	res, err := v.changeSlots(current, func(id, slot []byte, s *secret) ([]byte, error) {
+		if bytes.Equal(id, current) {
+			held = true
+			return sealSlot(s, v.worker, passphrase, wf)
+		}
+		return slot, nil
+	}, "passphrase changed for "+v.worker)
+	if err == nil && !held {
+		err = fmt.Errorf("the passphrase you unlocked with was removed meanwhile: %w", ErrNotFound)
+	}
+	return res, err
+}
+
+// changeSlots applies edit to every key slot (nil drops one) and changes the
+// master key, giving it to every slot that remains. If a slot made by an
+// older fieldvault remains (other than skip), it cannot take a new key
+// without its passphrase: the slots are changed under the old master key
+// and the vault compacted, and NotRotated names whose slots they are.
+func (v *Vault) changeSlots(skip []byte, edit func(id, slot []byte, s *secret) ([]byte, error), audit string) (Rekeyed, error) {
+	slots, err := v.Passphrases()
 	if err != nil {
-		return err
+		return Rekeyed{}, err
 	}
-	err = v.update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketSlots).Get(v.slotID) == nil {
-			return fmt.Errorf("the passphrase you unlocked with was removed meanwhile: %w", ErrNotFound)
+	var old []string
+	err = v.view(func(tx *bolt.Tx) error {
+		for _, sl := range slots {
+			u, _ := uuid.Parse(sl.ID)
+			if val := tx.Bucket(bucketSlots).Get(u[:]); len(val) > 0 && val[0] != '{' && !bytes.Equal(u[:], skip) {
+				old = append(old, sl.Worker)
+			}
 		}
-		if err := v.putSlot(tx, v.slotID, slot, v.worker); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, "passphrase changed for "+v.worker, "")
+		return nil
 	})
 	if err != nil {
-		return err
+		return Rekeyed{}, err
 	}
-	// The old slot still opens with the old passphrase: it must not survive
-	// in a free page.
-	return v.Compact()
+	if len(old) == 0 {
+		return v.rekey(func(id, slot []byte, s *secret) ([]byte, error) {
+			slot, err := edit(id, slot, s)
+			if err != nil || slot == nil {
+				return nil, err
+			}
+			if slot[0] != '{' {
+				return nil, errLegacySlot
+			}
+			return rewrapSlot(slot, s)
+		}, audit+"; master key changed")
+	}
+	// Without rotation: the same secret, slots changed in place.
+	err = v.update(func(tx *bolt.Tx) error {
+		var drop [][]byte
+		var puts [][2][]byte
+		err := tx.Bucket(bucketSlots).ForEach(func(k, val []byte) error {
+			slot, err := edit(k, val, v.keys.secret)
+			switch {
+			case err != nil:
+				return err
+			case slot == nil:
+				drop = append(drop, bytes.Clone(k))
+			case !bytes.Equal(slot, val):
+				puts = append(puts, [2][]byte{bytes.Clone(k), slot})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range drop {
+			if err := tx.Bucket(bucketSlots).Delete(k); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketSlotNames).Delete(k); err != nil {
+				return err
+			}
+		}
+		for _, p := range puts {
+			if err := tx.Bucket(bucketSlots).Put(p[0], p[1]); err != nil {
+				return err
+			}
+		}
+		return v.appendAudit(tx, audit+"; master key not changed: older key slots remain", "")
+	})
+	if err != nil {
+		return Rekeyed{}, err
+	}
+	// The old slot still opens with the old passphrase: it must not
+	// survive in a free page.
+	return Rekeyed{NotRotated: old}, v.Compact()
 }
 
 // Passphrases lists the key slots with the names of the workers holding them.
@@ -114,12 +188,15 @@ func (v *Vault) Passphrases() ([]Slot, error) {
 }
 
 // RemovePassphrase removes a key slot, named by its worker's name or by its
-// ID (or a unique ID prefix), for a worker who has left. The last slot cannot
-// be removed.
-func (v *Vault) RemovePassphrase(id string) error {
+// ID (or a unique ID prefix), for a worker who has left, and changes the
+// master key: every record, draft and sealed value is encrypted again and
+// the file rewritten, so the removed passphrase opens nothing written from
+// now on, even in an older copy of the file. The last slot cannot be
+// removed.
+func (v *Vault) RemovePassphrase(id string) (Rekeyed, error) {
 	slots, err := v.Passphrases()
 	if err != nil {
-		return err
+		return Rekeyed{}, err
 	}
 	var match []Slot
 	for _, s := range slots {
@@ -129,27 +206,21 @@ func (v *Vault) RemovePassphrase(id string) error {
 	}
 	switch {
 	case len(match) == 0:
-		return fmt.Errorf("passphrase %q: %w", id, ErrNotFound)
+		return Rekeyed{}, fmt.Errorf("passphrase %q: %w", id, ErrNotFound)
 	case len(match) > 1:
-		return fmt.Errorf("%q names %d passphrases; give the ID from 'fieldvault passphrase list'", id, len(match))
+		return Rekeyed{}, fmt.Errorf("%q names %d passphrases; give the ID from 'fieldvault passphrase list'", id, len(match))
 	}
 	if len(slots) == 1 {
-		return ErrLastSlot
+		return Rekeyed{}, ErrLastSlot
 	}
 	key, _ := uuid.Parse(match[0].ID)
-	err = v.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketSlots).Delete(key[:]); err != nil {
-			return err
+	gone := key[:]
+	return v.changeSlots(gone, func(id, slot []byte, _ *secret) ([]byte, error) {
+		if bytes.Equal(id, gone) {
+			return nil, nil
 		}
-		if err := tx.Bucket(bucketSlotNames).Delete(key[:]); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, "passphrase removed for "+match[0].Worker, "")
-	})
-	if err != nil {
-		return err
-	}
-	return v.Compact()
+		return slot, nil
+	}, "passphrase removed for "+match[0].Worker)
 }
 
 // ExportIdentity returns the vault's age identity as an age identity file
@@ -184,4 +255,28 @@ func (v *Vault) ExportIdentity(passphrase []byte, wf int) ([]byte, error) {
 	}
 	err = v.update(func(tx *bolt.Tx) error { return v.appendAudit(tx, "vault identity exported", "") })
 	return buf.Bytes(), err
+}
+
+// upgradeSlot rewrites a format 1 slot, just opened with passphrase, as a
+// format 2 slot at the work factor it had.
+func (v *Vault) upgradeSlot(id, old, passphrase []byte) error {
+	wf := DefaultWorkFactor
+	if i := bytes.Index(old, []byte("\n-> scrypt ")); i >= 0 {
+		line, _, _ := bytes.Cut(old[i+len("\n-> scrypt "):], []byte("\n"))
+		if f := strings.Fields(string(line)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[1]); err == nil && n >= MinWorkFactor && n <= MaxWorkFactor {
+				wf = n
+			}
+		}
+	}
+	slot, err := sealSlot(v.keys.secret, v.worker, passphrase, wf)
+	if err != nil {
+		return err
+	}
+	return v.update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketSlots).Put(id, slot); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, "key slot updated for "+v.worker, "")
+	})
 }

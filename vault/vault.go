@@ -169,7 +169,7 @@ func Open(path string, opts Options) (*Vault, error) {
 // Holding the vault's lock means no other fieldvault is making them.
 func removeLeftovers(path string) {
 	base := filepath.Base(path)
-	for _, pattern := range []string{"." + base + ".compact-*", "." + base + ".new-*"} {
+	for _, pattern := range []string{"." + base + ".compact-*", "." + base + ".new-*", "." + base + ".rekey-*"} {
 		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), pattern))
 		for _, m := range matches {
 			f, ok := openLeftover(m)
@@ -388,7 +388,7 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	}
 	var damaged error
 	for _, sl := range slots {
-		s, worker, err := openSlot(sl.data, passphrase)
+		s, worker, legacy, err := openSlot(sl.data, passphrase)
 		if errors.Is(err, errSlotMismatch) {
 			continue
 		} else if err != nil {
@@ -400,6 +400,15 @@ func (v *Vault) Unlock(passphrase []byte) error {
 			return err
 		}
 		v.keys, v.worker, v.slotID = k, worker, sl.id
+		if legacy && !v.readOnly {
+			// Rewrite it as a slot whose secret can be replaced without
+			// this passphrase, at the same work factor: one more scrypt,
+			// once.
+			if err := v.upgradeSlot(sl.id, sl.data, passphrase); err != nil {
+				v.Lock()
+				return fmt.Errorf("update the key slot: %w", err)
+			}
+		}
 		if err := v.migrateShare(); err != nil {
 			v.Lock()
 			return fmt.Errorf("bind sharing consent to partner keys: %w", err)

@@ -181,7 +181,7 @@ func TestPassphraseSlots(t *testing.T) {
 	// Budi changes his passphrase; Sari's keeps working.
 	oldSlots := rawBucket(t, v, bucketSlots)
 	changed := []byte("budi's brand new phrase")
-	if err := v.ChangePassphrase(changed, testWorkFactor); err != nil {
+	if _, err := v.ChangePassphrase(changed, testWorkFactor); err != nil {
 		t.Fatal(err)
 	}
 	v = reopen(t, v)
@@ -212,14 +212,14 @@ func TestPassphraseSlots(t *testing.T) {
 			budi = s.ID
 		}
 	}
-	if err := v.RemovePassphrase(budi[:8]); err != nil {
+	if _, err := v.RemovePassphrase(budi[:8]); err != nil {
 		t.Fatal(err)
 	}
 	slots, _ = v.Passphrases()
 	if len(slots) != 1 || !slots[0].Current {
 		t.Fatalf("after remove: %+v", slots)
 	}
-	if err := v.RemovePassphrase(slots[0].ID); !errors.Is(err, ErrLastSlot) {
+	if _, err := v.RemovePassphrase(slots[0].ID); !errors.Is(err, ErrLastSlot) {
 		t.Errorf("removing the last slot: err = %v, want ErrLastSlot", err)
 	}
 	v = reopen(t, v)

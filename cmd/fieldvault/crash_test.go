@@ -18,7 +18,8 @@ import (
 )
 
 // TestCrashSafety starts real fieldvault processes (bulk intake, export,
-// import, withdraw, purge) and kills them with SIGKILL at random moments.
+// import, withdraw, purge, and adding and removing a passphrase, which
+// changes the master key) and kills them with SIGKILL at random moments.
 // After every kill the vaults open, their audit chains verify, every record
 // a process reported as stored is there and decrypts, no bundle or receipt
 // sits under a final name unless it verifies, and the command run again
@@ -76,9 +77,11 @@ func TestCrashSafety(t *testing.T) {
 	verified := map[string]bool{} // bundle and receipt files already checked
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	killed := 0
+	killedIn := map[string]int{} // kills per command, for the log
 	for round := 0; killed < kills; round++ {
 		var args []string
-		switch round % 6 {
+		extraEnv := []string(nil)
+		switch round % 7 {
 		case 0, 1:
 			args = []string{"--vault", field, "intake", "--answers", answers}
 		case 2:
@@ -106,9 +109,18 @@ func TestCrashSafety(t *testing.T) {
 				continue
 			}
 			args = []string{"--vault", field, "import", files[rng.IntN(len(files))]}
+		case 6:
+			// Another worker's passphrase comes and goes; removing it
+			// re-encrypts everything under a new master key.
+			if strings.Contains(must("--vault", field, "passphrase", "list", "--json"), `"worker": "Budi"`) {
+				args = []string{"--vault", field, "passphrase", "remove", "Budi"}
+			} else {
+				args = []string{"--vault", field, "passphrase", "add", "--worker", "Budi"}
+				extraEnv = []string{"FIELDVAULT_NEW_PASSPHRASE=budi's own passphrase"}
+			}
 		}
 		cmd := exec.Command(bin, args...)
-		cmd.Env = env
+		cmd.Env = append(env[:len(env):len(env)], extraEnv...)
 		var out bytes.Buffer
 		cmd.Stdout = &out
 		if err := cmd.Start(); err != nil {
@@ -123,6 +135,7 @@ func TestCrashSafety(t *testing.T) {
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			killed++
+			killedIn[strings.Join(args[2:min(4, len(args))], " ")]++
 		}
 		if args[2] == "intake" {
 			for _, id := range strings.Fields(out.String()) {
@@ -142,7 +155,7 @@ func TestCrashSafety(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(field), ".*.db.*")); len(left) > 0 {
 		t.Errorf("leftovers of killed processes remain: %v", left)
 	}
-	t.Logf("%d kills, %d records reported stored and found", killed, len(stored))
+	t.Logf("%d kills (%v), %d records reported stored and found", killed, killedIn, len(stored))
 }
 
 // checkAfterKill is what must hold after any crash.

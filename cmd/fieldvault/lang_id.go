@@ -12,7 +12,11 @@ var computedTexts = []string{"draft", "complete", "declined", "delivered", "bund
 // (receipt), persetujuan (consent), sidik jari (fingerprint).
 var indonesian = map[string]string{
 	// Secrets.
-	"%s can be read by other users of this computer; make it yours alone: chmod 600 %s": "%s dapat dibaca pengguna lain di komputer ini; jadikan hanya milik Anda: chmod 600 %s",
+	"Changed the passphrase. The old one no longer unlocks the vault.": "Frasa sandi sudah diganti. Frasa sandi lama tidak dapat lagi membuka brankas.",
+	"Removed the passphrase.": "Frasa sandi sudah dihapus.",
+	"the master key was not changed, because the passphrases of %s were made by an older fieldvault: an older copy of the vault file still opens with the old passphrase. Ask them to unlock the vault once, then change your passphrase again": "kunci utama tidak diganti, karena frasa sandi %s dibuat oleh fieldvault versi lama: salinan lama berkas brankas masih dapat dibuka dengan frasa sandi lama. Minta mereka membuka brankas sekali, lalu ganti frasa sandi Anda lagi",
+	"Changed the master key: %d records and drafts encrypted again, %d other values sealed again, %d passphrases kept. Older copies of the vault file open nothing written from now on.":                                                        "Kunci utama sudah diganti: %d catatan dan draf dienkripsi ulang, %d nilai lain disegel ulang, %d frasa sandi dipertahankan. Salinan lama berkas brankas tidak dapat membuka apa pun yang ditulis mulai sekarang.",
+	"%s can be read by other users of this computer; make it yours alone: chmod 600 %s":                                                                                                                                                         "%s dapat dibaca pengguna lain di komputer ini; jadikan hanya milik Anda: chmod 600 %s",
 	// Delivery per partner.
 	"a removed contact":    "kontak yang sudah dihapus",
 	"waiting":              "menunggu",

@@ -100,10 +100,12 @@ func (a *app) runPassphraseChange() error {
 		if err != nil {
 			return err
 		}
-		if err := v.ChangePassphrase(p, wf); err != nil {
+		res, err := v.ChangePassphrase(p, wf)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(a.err, "Changed the passphrase. The old one no longer unlocks the vault.")
+		fmt.Fprintln(a.err, a.tr("Changed the passphrase. The old one no longer unlocks the vault."))
+		a.rekeyed(res)
 		return nil
 	})
 }
@@ -134,10 +136,23 @@ func (a *app) runPassphraseList(asJSON bool) error {
 
 func (a *app) runPassphraseRemove(id string) error {
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-		if err := v.RemovePassphrase(id); err != nil {
+		res, err := v.RemovePassphrase(id)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(a.err, "Removed the passphrase.")
+		fmt.Fprintln(a.err, a.tr("Removed the passphrase."))
+		a.rekeyed(res)
 		return nil
 	})
+}
+
+// rekeyed says what changing the master key did, or why it was not changed.
+func (a *app) rekeyed(res vault.Rekeyed) {
+	if len(res.NotRotated) > 0 {
+		a.warn(a.tr("the master key was not changed, because the passphrases of %s were made by an older fieldvault: an older copy of the vault file still opens with the old passphrase. Ask them to unlock the vault once, then change your passphrase again"),
+			strings.Join(res.NotRotated, ", "))
+		return
+	}
+	fmt.Fprintln(a.err, a.trf("Changed the master key: %d records and drafts encrypted again, %d other values sealed again, %d passphrases kept. Older copies of the vault file open nothing written from now on.",
+		res.Records, res.Values, res.Passphrases))
 }

@@ -15,6 +15,7 @@ END {
 	v = m["BenchmarkPutRecord", "median-ms"]; row("store one record, durable commit (median)", "5 ms", sprintf("%.2f", v), "ms", v <= 5)
 	v = m["BenchmarkList100k", "ns/op"] / 1e6; row("list 100,000 records", "1000 ms", sprintf("%.0f", v), "ms", v <= 1000)
 	v = m["BenchmarkBulkIntake10k", "ns/op"] / 1e6; row("store 10,000 intakes from JSON Lines", "10000 ms", sprintf("%.0f", v), "ms", v <= 10000)
+	v = m["BenchmarkRekey10k", "rekey-ms"]; row("change the master key of 10,000 records", "5000 ms", sprintf("%.0f", v), "ms", v <= 5000)
 	v = m["BenchmarkExportImport10k", "export/baseline"]; row("export 10,000 records / tar + age, same run", "3x", sprintf("%.2f", v), "x", v <= 3)
 	v = m["BenchmarkExportImport10k", "import/baseline"]; row("import 10,000 records / tar + age, same run", "4x", sprintf("%.2f", v), "x", v <= 4)
 	v = m["BenchmarkMemory100k", "export-peak-MiB"]; row("peak heap exporting 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)

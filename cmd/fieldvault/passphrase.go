@@ -153,6 +153,6 @@ func (a *app) rekeyed(res vault.Rekeyed) {
 			strings.Join(res.NotRotated, ", "))
 		return
 	}
-	fmt.Fprintln(a.err, a.trf("Changed the master key: %d records and drafts encrypted again, %d other values sealed again, %d passphrases kept. Older copies of the vault file open nothing written from now on.",
+	fmt.Fprintln(a.err, a.trf("Changed the master key. Records and drafts encrypted again: %d; other values sealed again: %d; passphrases that open the vault: %d. Older copies of the vault file open nothing written from now on.",
 		res.Records, res.Values, res.Passphrases))
 }

@@ -74,7 +74,9 @@ func (v *Vault) rekey(slots func(id, slot []byte, s *secret) ([]byte, error), au
 		os.Remove(tmp)
 		return Rekeyed{}, fmt.Errorf("change the master key: %w", err)
 	}
-	if err := guard(func() error { return v.db.View(func(tx *bolt.Tx) error { return rewrite(tx, dst, old, nk, ns, slots, &res) }) }); err != nil {
+	if err := guard(func() error {
+		return v.db.View(func(tx *bolt.Tx) error { return rewrite(tx, dst, old, nk, ns, slots, &res) })
+	}); err != nil {
 		return fail(err)
 	}
 	err = guard(func() error {

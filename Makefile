@@ -57,6 +57,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./sync
 	$(GO) test -run '^$$' -fuzz FuzzFastSummary -fuzztime $(FUZZTIME) ./vault
 	$(GO) test -run '^$$' -fuzz FuzzMayLeave -fuzztime $(FUZZTIME) ./vault
+	$(GO) test -run '^$$' -fuzz FuzzDecryptSmall -fuzztime $(FUZZTIME) ./vault
 
 ## stress: 300 SIGKILLs of real fieldvault processes (CI runs 30 in make test)
 stress:

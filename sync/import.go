@@ -414,7 +414,7 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 		keep = copied
 	}
 	ck, err := verify(v, path, st, keep)
-	afterCheck(path)
+	afterCheck(path, copied)
 	var staged []vault.Prepared
 	var stageErr error
 	if st != nil {
@@ -600,9 +600,9 @@ func importEntry(ck *Checked) *vault.Import {
 	return &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
 }
 
-// afterCheck runs between checking a bundle and storing it: tests swap the
-// file there.
-var afterCheck = func(path string) {}
+// afterCheck runs between checking a bundle and storing it, with the path
+// and the private copy (nil for a bundle read once): tests swap files there.
+var afterCheck = func(path string, copied *os.File) {}
 
 // stageLimit is the largest bundle read only once. Its records, encrypted
 // for this vault, are held in memory until all of it is checked: about

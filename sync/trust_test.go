@@ -281,8 +281,12 @@ func TestReceiptListsWhatWasDone(t *testing.T) {
 	p := newPair(t)
 	ids := intakes(t, p.field, 2, "Partner NGO")
 	mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
-	if _, err := Withdraw(p.field, ids[0]); err != nil {
-		t.Fatal(err)
+	names, err := Withdraw(p.field, ids[0])
+	if err != nil || len(names) != 1 || names[0] != "Partner NGO" {
+		t.Fatalf("withdraw: %v, %v", names, err)
+	}
+	if _, err := p.field.GetRecord(ids[0]); !errors.Is(err, vault.ErrNotFound) {
+		t.Fatalf("the withdrawn record is still on the field laptop: %v", err)
 	}
 	imp := mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
 	if imp.Deleted != 1 {
@@ -428,8 +432,8 @@ func TestSwappedBetweenReads(t *testing.T) {
 	introduce(t, other, p.partner)
 	intakes(t, other, 1, "Partner NGO")
 	decoy := mustExport(t, other, "Partner NGO")
-	defer func(old func(string)) { afterCheck = old }(afterCheck)
-	afterCheck = func(path string) {
+	defer func(old func(string, *os.File)) { afterCheck = old }(afterCheck)
+	afterCheck = func(path string, _ *os.File) {
 		data, _ := os.ReadFile(decoy.Path)
 		os.WriteFile(path, data, 0o600)
 	}
@@ -444,5 +448,82 @@ func TestSwappedBetweenReads(t *testing.T) {
 		if _, err := p.partner.GetRecord(id); err != nil {
 			t.Errorf("record %s: %v", id, err)
 		}
+	}
+}
+
+// The private copy read the second time is checked again against the
+// signed manifest: anyone can encrypt a bundle to this vault, so a copy
+// replaced by another valid bundle (same user, same temporary folder)
+// stores nothing of it.
+func TestPrivateCopyReplaced(t *testing.T) {
+	defer func(old int64) { stageLimit = old }(stageLimit)
+	stageLimit = 0
+	p := newPair(t)
+	ids := intakes(t, p.field, 2, "Partner NGO")
+	real := mustExport(t, p.field, "Partner NGO")
+	// The same records, changed, encrypted to the partner by a stranger.
+	stranger := newVault(t, "Stranger")
+	var changed [][]byte
+	for _, id := range ids {
+		changed = append(changed, rawRecord(t, p.field, id, func(r *vault.Record) { r.Triage = "immediate" }))
+	}
+	decoy := forge(t, stranger, p.partner, changed, nil, nil, nil)
+	defer func(old func(string, *os.File)) { afterCheck = old }(afterCheck)
+	afterCheck = func(_ string, copied *os.File) {
+		copied.Truncate(0)
+		copied.WriteAt(decoy, 0)
+	}
+	data, _ := os.ReadFile(real.Path)
+	expectRejected(t, p.partner, "a replaced private copy", data)
+	for _, id := range ids {
+		if r, err := p.partner.GetRecord(id); err == nil {
+			t.Errorf("record %s was stored from the replaced copy (triage %s)", id, r.Triage)
+		}
+	}
+}
+
+// Re-encrypted forgeries: valid age files to this vault, with a manifest
+// or record changed and signed again by someone who is not a contact, or a
+// record changed under the sender's own signature.
+func TestReencryptedForgeries(t *testing.T) { bothImportPaths(t, testReencryptedForgeries) }
+
+func testReencryptedForgeries(t *testing.T) {
+	p := newPair(t)
+	stranger := newVault(t, "Partner NGO") // the partner's name, not its key
+	id := intakes(t, p.partner, 1, "Field team")[0]
+	raw := rawRecord(t, p.partner, id, func(*vault.Record) {})
+	altered := rawRecord(t, p.partner, id, func(r *vault.Record) { r.Triage = "immediate" })
+	expectRejected(t, p.field, "signed by a stranger", forge(t, stranger, p.field, [][]byte{raw}, nil, nil, nil))
+	expectRejected(t, p.field, "an altered record re-signed by a stranger", forge(t, stranger, p.field, [][]byte{altered}, nil, nil, nil))
+	// A record changed after the sender signed: the manifest's hash is of
+	// the original.
+	good := forge(t, p.partner, p.field, [][]byte{raw}, nil, nil, nil)
+	pid, _ := p.field.Identity()
+	plain, err := age.Decrypt(bytes.NewReader(good), pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rcpt, _ := p.field.Recipient()
+	r, _ := age.ParseHybridRecipient(rcpt)
+	aw, _ := age.Encrypt(&out, r)
+	tw := tar.NewWriter(aw)
+	tr := tar.NewReader(plain)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		body, _ := io.ReadAll(tr)
+		if strings.HasPrefix(h.Name, "records/") {
+			body = bytes.Replace(body, []byte(`"triage":"soon"`), []byte(`"triage":"later"`), 1)
+		}
+		writeTar(tw, h.Name, body)
+	}
+	tw.Close()
+	aw.Close()
+	expectRejected(t, p.field, "a record changed under the sender's signature", out.Bytes())
+	if _, err := p.field.GetRecord(id); err == nil {
+		t.Error("a forged record was stored")
 	}
 }

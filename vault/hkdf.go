@@ -1,19 +1,30 @@
 package vault
 
-import "crypto/sha256"
+import (
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/sha256"
+)
 
 // HMAC-SHA-256 and HKDF-SHA-256 on the stack. Reading or writing one small
 // record runs HKDF twice and HMAC once; crypto/hkdf and crypto/hmac
 // allocate a hash state per step, which cost more than the record's own
 // encryption. These compute the same values (the test compares them with
-// the standard library's) for the short inputs records need.
+// the standard library's) for the short inputs records need, and hand
+// anything longer to the standard library. Measured here with crypto/hkdf
+// and crypto/hmac throughout: export 3.2–3.5x and import 4.0–4.4x tar+age,
+// over both budgets; with these, 2.9x and 3.8–4.1x.
 
 const hmacBlock = 64
 
-// hmacSHA256 returns HMAC-SHA-256(key, msg) for a key of at most 64 bytes.
+// hmacSHA256 returns HMAC-SHA-256(key, msg).
 func hmacSHA256(key, msg []byte) [32]byte {
 	if len(key) > hmacBlock {
-		panic("vault: hmacSHA256 takes keys of at most 64 bytes")
+		h := hmac.New(sha256.New, key)
+		h.Write(msg)
+		var out [32]byte
+		h.Sum(out[:0])
+		return out
 	}
 	var pad [hmacBlock]byte
 	copy(pad[:], key)
@@ -40,6 +51,13 @@ func hmacSHA256(key, msg []byte) [32]byte {
 
 // hkdfSHA256 returns the first 32 bytes of HKDF-SHA-256(secret, salt, info).
 func hkdfSHA256(secret, salt []byte, info string) [32]byte {
+	if len(info) >= 64 {
+		var out [32]byte
+		k, _ := hkdf.Key(sha256.New, secret, salt, info, 32) // 32 bytes never fail
+		copy(out[:], k)
+		clear(k)
+		return out
+	}
 	prk := hmacSHA256(salt, secret) // an empty salt is HashLen zero bytes: the same HMAC key
 	var t [64]byte
 	n := copy(t[:], info)

@@ -390,6 +390,8 @@ func encryptSmall(aead cipher.AEAD, ad, plaintext []byte) ([]byte, error) {
 // file, which dominates reading thousands of small records; this path
 // allocates only the plaintext. handled is false for any other shape, which
 // age.Decrypt then reads.
+var strictB64 = base64.RawStdEncoding.Strict()
+
 func decryptSmall(aead cipher.AEAD, ad, blob []byte) (pt []byte, handled bool, err error) {
 	if !bytes.HasPrefix(blob, []byte(smallIntro)) {
 		return nil, false, nil
@@ -400,7 +402,15 @@ func decryptSmall(aead cipher.AEAD, ad, blob []byte) (pt []byte, handled bool, e
 		return nil, true, errCorrupt
 	}
 	macked := blob[:len(smallIntro)+i+len("\n---")]
-	body, err := base64.RawStdEncoding.DecodeString(string(bytes.ReplaceAll(rest[:i], []byte("\n"), nil)))
+	// As strict as age: lines of 64 columns but a shorter last one, and
+	// canonical base64 (no padding, no stray bits).
+	lines := bytes.Split(rest[:i], []byte("\n"))
+	for j, l := range lines {
+		if j < len(lines)-1 && len(l) != 64 || j == len(lines)-1 && len(l) >= 64 {
+			return nil, true, errCorrupt
+		}
+	}
+	body, err := strictB64.DecodeString(string(bytes.Join(lines, nil)))
 	if err != nil {
 		return nil, true, errCorrupt
 	}
@@ -409,7 +419,7 @@ func decryptSmall(aead cipher.AEAD, ad, blob []byte) (pt []byte, handled bool, e
 	if len(footer) < 45 || footer[0] != ' ' || footer[44] != '\n' {
 		return nil, true, errCorrupt
 	}
-	mac, err := base64.RawStdEncoding.DecodeString(string(footer[1:44]))
+	mac, err := strictB64.DecodeString(string(footer[1:44]))
 	if err != nil {
 		return nil, true, errCorrupt
 	}

@@ -98,3 +98,32 @@ func ageSealScrypt(passphrase []byte, wf int, p slotPayload) ([]byte, error) {
 	}
 	return ageSeal(r, pt)
 }
+
+// FuzzDecryptSmall: for any input the fast record reader takes on, age's
+// own reader must accept and reject the same files and read the same
+// plaintext.
+func FuzzDecryptSmall(f *testing.F) {
+	aead, _ := deriveAEAD(bytes.Repeat([]byte{7}, 32), labelRecordWrap)
+	ad := adFor(bucketRecords, []byte("0123456789abcdef"))
+	for _, n := range []int{0, 1, 48, 300} {
+		blob, _ := encryptSmall(aead, ad, bytes.Repeat([]byte{'x'}, n))
+		f.Add(blob)
+	}
+	f.Fuzz(func(t *testing.T, blob []byte) {
+		pt, handled, err := decryptSmall(aead, ad, blob)
+		if !handled {
+			return
+		}
+		r, ageErr := age.Decrypt(bytes.NewReader(blob), recordRecipient{aead, ad})
+		var agePT []byte
+		if ageErr == nil {
+			agePT, ageErr = io.ReadAll(r)
+		}
+		if (err == nil) != (ageErr == nil) {
+			t.Fatalf("fast reader: %v; age: %v", err, ageErr)
+		}
+		if err == nil && !bytes.Equal(pt, agePT) {
+			t.Fatal("fast reader and age read different plaintexts")
+		}
+	})
+}

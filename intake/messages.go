@@ -212,3 +212,6 @@ func levelName(lang, level string) string {
 	}
 	return level
 }
+
+// YesNo returns how the runners say yes and no in lang.
+func YesNo(lang string) (yes, no string) { return text(lang, msgYes), text(lang, msgNo) }

@@ -147,6 +147,8 @@ func fastSummary(b []byte, out *Summary) bool {
 			sum.Share, ok = s.strs()
 		case "k":
 			sum.Form, ok = s.str()
+		case "n":
+			sum.Born, ok = s.int()
 		}
 		return ok
 	}, "")

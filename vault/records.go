@@ -77,6 +77,9 @@ type Summary struct {
 	Source  string   `json:"f,omitempty"` // contact it was imported from
 	Share   []string `json:"h,omitempty"` // contacts it may be shared with
 	Form    string   `json:"k,omitempty"` // SHA-256 of the questionnaire it was taken with
+	// Born is when the record was created, in Unix nanoseconds, for lists
+	// newest first; 0 in summaries written before it was kept.
+	Born int64 `json:"n,omitempty"`
 }
 
 func (r *Record) summary() Summary {
@@ -91,6 +94,7 @@ func (r *Record) summary() Summary {
 		Source:  r.Source,
 		Share:   r.Share,
 		Form:    r.Schema.Hash,
+		Born:    r.Created.UnixNano(),
 	}
 }
 
@@ -333,7 +337,7 @@ func (v *Vault) ResolveID(prefix string) (string, error) {
 	return "", fmt.Errorf("record %q is ambiguous: %d records start with it", prefix, len(matches))
 }
 
-// Summaries returns the summary of every record, newest first. It opens no
+// Summaries returns the summary of every record, newest first (by creation). It opens no
 // age file: each summary costs one AEAD open.
 func (v *Vault) Summaries() ([]Summary, error) {
 	var out []Summary
@@ -344,6 +348,9 @@ func (v *Vault) Summaries() ([]Summary, error) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Created != out[j].Created {
 			return out[i].Created > out[j].Created
+		}
+		if out[i].Born != out[j].Born {
+			return out[i].Born > out[j].Born
 		}
 		return out[i].ID < out[j].ID
 	})

@@ -597,3 +597,25 @@ func TestWaitThroughCompaction(t *testing.T) {
 		t.Fatalf("the waiting open got %v, want ErrBusy", err)
 	}
 }
+
+// Lists are newest first by creation, not by ID, within a day too.
+func TestSummariesNewestFirst(t *testing.T) {
+	v := newTestVault(t)
+	var ids []string
+	for range 6 {
+		r := &Record{Status: StatusComplete}
+		if err := v.PutRecord(r); err != nil {
+			t.Fatal(err)
+		}
+		ids = append([]string{r.ID}, ids...)
+	}
+	sums, err := v.Summaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range sums {
+		if s.ID != ids[i] {
+			t.Fatalf("list position %d holds %s, want %s (newest first)", i, s.ID, ids[i])
+		}
+	}
+}

@@ -58,7 +58,8 @@ type session struct {
 	iv    *intake.Interview
 	isess *intake.Session
 
-	end sessionEnd
+	end  sessionEnd
+	kept string // the draft an interrupted interview was kept as
 }
 
 type sessionEnd int
@@ -152,6 +153,10 @@ func (a *app) runSession(ctx context.Context) error {
 		return errSilentCancel
 	case err != nil:
 		return fmt.Errorf("terminal: %w", err)
+	case s.end == endInterrupt && s.kept != "":
+		// Ctrl+C, unlike the quick exit, may say what was kept.
+		return &cancelError{withHint(errors.New(a.trf("interrupted; the interview is kept as draft %s", s.kept)),
+			a.trf("continue it from the home screen, or with 'fieldvault resume %s'", shortID(s.kept)))}
 	case s.end == endInterrupt:
 		return errSilentCancel
 	}
@@ -310,7 +315,9 @@ func (s *session) keepDraft() (string, error) {
 // locked, and the program ends drawing nothing.
 func (s *session) quit(end sessionEnd) tea.Cmd {
 	if s.busy == "" {
-		s.keepDraft()
+		if id, err := s.keepDraft(); err == nil && end == endInterrupt {
+			s.kept = id
+		}
 		if s.v != nil {
 			s.v.Lock()
 		}

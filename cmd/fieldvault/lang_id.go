@@ -11,6 +11,11 @@ var computedTexts = []string{"draft", "complete", "declined", "delivered", "bund
 // (partner), catatan (record), draf (draft), bundel (bundle), tanda terima
 // (receipt), persetujuan (consent), sidik jari (fingerprint).
 var indonesian = map[string]string{
+	// The session.
+	"interrupted; the interview is kept as draft %s":                   "terputus; wawancara disimpan sebagai draf %s",
+	"continue it from the home screen, or with 'fieldvault resume %s'": "lanjutkan dari layar utama, atau dengan 'fieldvault resume %s'",
+	// Questionnaires.
+	"a partner's name, as 'fieldvault contact list' shows it": "nama mitra, seperti yang ditampilkan 'fieldvault contact list'",
 	// Secrets.
 	"Changed the passphrase. The old one no longer unlocks the vault.": "Frasa sandi sudah diganti. Frasa sandi lama tidak dapat lagi membuka brankas.",
 	"Removed the passphrase.": "Frasa sandi sudah dihapus.",

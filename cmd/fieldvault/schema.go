@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 )
 
@@ -129,6 +130,18 @@ func (a *app) printSchema(s *schema.Schema, lang string) {
 				marks = append(marks, "sensitive")
 			}
 			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", q.ID, q.Type, strings.Join(marks, ", "), q.Label.In(lang))
+			// Each choice's value, which an answers file must use, beside
+			// the label a person sees.
+			for _, o := range q.Options {
+				fmt.Fprintf(tw, "   \t\t  = %s\t%s\n", o.Value, o.Label.In(lang))
+			}
+			if q.OptionsFrom == schema.OptionsFromContacts {
+				fmt.Fprintf(tw, "   \t\t  = NAME\t%s\n", a.tr("a partner's name, as 'fieldvault contact list' shows it"))
+			}
+			if q.Type == schema.TypeYesNo {
+				yes, no := intake.YesNo(lang)
+				fmt.Fprintf(tw, "   \t\t  = true\t%s\n   \t\t  = false\t%s\n", yes, no)
+			}
 		}
 		tw.Flush()
 	}

@@ -446,3 +446,27 @@ func signalBinary(t *testing.T, bin string, sig syscall.Signal) {
 	}
 	t.Fatalf("no process runs %s", bin)
 }
+
+// Ctrl+C mid-interview keeps it as a draft and, unlike the quick exit,
+// says so, with how to continue; the answers stay off the screen.
+func TestSessionInterruptSaysDraftKept(t *testing.T) {
+	sv := newSessionVault(t)
+	sv.run("", "init", "--worker", "Sari")
+	tm := sv.start()
+	tm.toPage3("CanaryInterruptWithhold")
+	tm.keys("text:CanaryInterruptTyping")
+	tm.wait(`CanaryInterruptTyping`)
+	tm.keys("C-c")
+	s := tm.wait(`EXIT=130`)
+	m := regexp.MustCompile(`interrupted; the interview is kept as draft ([0-9a-f-]{36})`).FindStringSubmatch(strings.ReplaceAll(s, "\n", ""))
+	if m == nil {
+		t.Fatalf("Ctrl+C did not say the interview was kept:\n%s", s)
+	}
+	if !strings.Contains(s, "fieldvault resume "+m[1][:8]) {
+		t.Errorf("no word on how to continue:\n%s", s)
+	}
+	tm.assertClear("after Ctrl+C", "CanaryInterruptTyping", "CanaryInterruptWithhold")
+	if out := sv.run("", "list", "--status", "draft"); !strings.Contains(out, m[1]) {
+		t.Errorf("draft %s not listed:\n%s", m[1], out)
+	}
+}

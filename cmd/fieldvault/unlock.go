@@ -78,9 +78,13 @@ func readPassphraseFile(name string) ([]byte, error) {
 }
 
 // errNoPassphrase explains how to give a passphrase without a terminal.
-func errNoPassphrase(what string) error {
-	return withHint(usageErr("no %s given, and there is no terminal to ask for it", what),
-		"set FIELDVAULT_PASSPHRASE_FILE to a file holding it (or pass --passphrase-file), or run fieldvault in a terminal")
+// src names the variables that would have given it.
+func errNoPassphrase(what string, src passphraseSource) error {
+	hint := fmt.Sprintf("set %s to a file holding it (or %s to the passphrase itself), or run fieldvault in a terminal", src.fileEnv, src.env)
+	if src.fileEnv == "FIELDVAULT_PASSPHRASE_FILE" {
+		hint = "set FIELDVAULT_PASSPHRASE_FILE to a file holding it (or pass --passphrase-file), or run fieldvault in a terminal"
+	}
+	return withHint(usageErr("no %s given, and there is no terminal to ask for it", what), hint)
 }
 
 // promptSecret reads a line from the terminal without echo. Ctrl+C restores
@@ -125,7 +129,7 @@ func (a *app) newPassphrase(src passphraseSource, prompt string) ([]byte, error)
 		return p, err
 	}
 	if !a.inTTY {
-		return nil, errNoPassphrase("new passphrase")
+		return nil, errNoPassphrase("new passphrase", src)
 	}
 	fmt.Fprintf(a.err, "Choose a passphrase of at least %d characters. A few unrelated words are easy to remember and hard to guess.\n", vault.MinPassphraseLen)
 	for range 3 {
@@ -195,7 +199,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 	}
 	if !a.inTTY {
 		v.Close()
-		return nil, errNoPassphrase("passphrase")
+		return nil, errNoPassphrase("passphrase", a.currentSource())
 	}
 	for try := 1; ; try++ {
 		p, err := a.promptSecret("Passphrase: ")

@@ -8,7 +8,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 FUZZTIME ?= 15s
 
-.PHONY: all build test lint bench fuzz stress cross man completion clean
+.PHONY: all build test lint bench fuzz stress mutate cross man completion clean
 
 all: build
 
@@ -64,6 +64,14 @@ fuzz:
 ## stress: 300 SIGKILLs of real fieldvault processes (CI runs 30 in make test)
 stress:
 	FIELDVAULT_KILLS=300 $(GO) test -count=1 -run TestCrashSafety -timeout 90m -v ./cmd/fieldvault
+
+## mutate: mutation testing of the library packages with their own tests
+## (gremlins; slow: about half an hour a package on two cores, so not in CI)
+GREMLINS := github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+mutate:
+	for p in vault sync intake schema; do \
+	  $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient 5 ./$$p || exit 1; \
+	done
 
 ## cross: release builds for the laptops fieldvault runs on
 cross:

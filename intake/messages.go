@@ -55,6 +55,7 @@ const (
 	msgConsentScript
 	msgTryAgain
 	msgFirstPage
+	msgKeepEarlier
 	msgConfirmStop
 	msgNext
 	msgEnd
@@ -117,7 +118,8 @@ var messages = map[string]map[msgKey]string{
 		msgSummaryEndedEarly: "The interview ended early, at the person's wish.",
 		msgConsentScript:     "Read this aloud before any question:",
 		msgTryAgain:          "%s Try again.",
-		msgFirstPage:         "This is the first page.",
+		msgFirstPage:         "This is the first page, there is no earlier one.",
+		msgKeepEarlier:       "Earlier answer: %s. Press Enter to keep it, or type another; /skip to skip.",
 		msgConfirmStop:       "End the interview now? What was answered on earlier pages is kept. (y/n)",
 		msgNext:              "Continue",
 		msgEnd:               "End the interview here",
@@ -178,7 +180,8 @@ var messages = map[string]map[msgKey]string{
 		msgSummaryEndedEarly: "Wawancara berakhir lebih awal atas keinginan orang tersebut.",
 		msgConsentScript:     "Bacakan ini sebelum pertanyaan apa pun:",
 		msgTryAgain:          "%s Coba lagi.",
-		msgFirstPage:         "Ini halaman pertama.",
+		msgFirstPage:         "Ini halaman pertama, tidak ada halaman sebelumnya.",
+		msgKeepEarlier:       "Jawaban sebelumnya: %s. Tekan Enter untuk mempertahankannya, atau ketik jawaban lain; /lewati untuk melewati.",
 		msgConfirmStop:       "Akhiri wawancara sekarang? Jawaban di halaman sebelumnya tetap disimpan. (y/t)",
 		msgNext:              "Lanjutkan",
 		msgEnd:               "Akhiri wawancara di sini",

@@ -153,31 +153,47 @@ func (p *Plain) page(ctx context.Context, e *Engine) error {
 }
 
 // question asks one question until it gets a valid answer or a command.
+// A question asked again (after /back) offers its earlier answer: Enter
+// keeps it, /skip skips it.
 func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num int) (Answer, error) {
 	lang := e.Lang()
 	opts := e.options(q)
+	earlier, hasEarlier := e.st.Answers[q.ID]
 	for {
 		label := q.Label.In(lang)
 		if q.Required {
 			label += " " + text(lang, msgRequiredMark)
 		}
-		p.printf("\n%d. %s\n", num, label)
+		p.printf("\n%s\n", wrapLine(fmt.Sprintf("%d. %s", num, label), lineWidth, "   "))
 		if q.Help != nil {
-			p.printf("   %s\n", q.Help.In(lang))
+			p.printf("%s\n", wrapLine("   "+q.Help.In(lang), lineWidth, "   "))
 		}
 		if q.Type == schema.TypeMulti {
 			p.printf("   0) %s\n", text(lang, msgNone))
 		}
 		for i, o := range opts {
-			p.printf("   %d) %s\n", i+1, o.label)
+			p.printf("%s\n", wrapLine(fmt.Sprintf("   %d) %s", i+1, o.label), lineWidth, "      "))
 		}
-		p.printf("   %s\n> ", howTo(lang, q))
+		p.printf("%s\n", wrapLine("   "+howTo(lang, q), lineWidth, "   "))
+		if hasEarlier {
+			p.printf("%s\n", wrapLine("   "+fmt.Sprintf(text(lang, msgKeepEarlier), shownAnswer(lang, q, opts, earlier)), lineWidth, "   "))
+		}
+		p.printf("> ")
 		line, err := p.readLine(ctx)
 		if err != nil {
 			return Answer{}, err
 		}
 		line = strings.TrimSpace(line)
+		if line == "" && hasEarlier {
+			return Answer{Value: earlier}, nil
+		}
 		switch strings.ToLower(line) {
+		case "/skip", "/lewati":
+			if !q.Required {
+				return Answer{Skipped: true}, nil
+			}
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(text(lang, msgRequired))+".")
+			continue
 		case "/back", "/kembali":
 			return Answer{}, errBack
 		case "/stop", "/berhenti":
@@ -204,6 +220,71 @@ func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num
 		}
 		return Answer{Value: v}, nil
 	}
+}
+
+// lineWidth is where the accessible runner wraps its lines: a screen
+// reader reads them whole, and a basic terminal does not break words.
+const lineWidth = 78
+
+// wrapLine breaks s at spaces so that no line is longer than width (a
+// single longer word stays whole); lines after the first begin with indent.
+func wrapLine(s string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Split(s, " ") {
+		switch {
+		case i == 0:
+		case n+1+len([]rune(w)) > width:
+			b.WriteString("\n" + indent)
+			n = len([]rune(indent))
+			if w == "" {
+				continue
+			}
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
+}
+
+// shownAnswer is an earlier answer as the person gave it: the option's
+// number and label, yes or no, or the text.
+func shownAnswer(lang string, q *schema.Question, opts []choice, v any) string {
+	label := func(value string) string {
+		for i, o := range opts {
+			if o.value == value {
+				return fmt.Sprintf("%d) %s", i+1, o.label)
+			}
+		}
+		return value
+	}
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return text(lang, msgYes)
+		}
+		return text(lang, msgNo)
+	case string:
+		if q.Type == schema.TypeChoice {
+			return label(x)
+		}
+		return x
+	case []string:
+		if len(x) == 0 {
+			return "0) " + text(lang, msgNone)
+		}
+		var parts []string
+		for _, s := range x {
+			parts = append(parts, label(s))
+		}
+		return strings.Join(parts, ", ")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
 
 // choice is one numbered option as shown.

@@ -90,7 +90,12 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
 
+	anchor, err := v.Anchor()
+	if err != nil {
+		return nil, err
+	}
 	m := &Manifest{
+		Audit:       &anchor,
 		Format:      bundleFormat,
 		Bundle:      uuid.NewString(),
 		Sender:      own.String(),

@@ -376,6 +376,9 @@ type ImportResult struct {
 	Delivered   int    // records marked delivered by a receipt
 	Confirmed   int    // withdrawals the partner confirmed
 	ReceiptPath string // the receipt written for the sender
+	// AnchorErr says, for a receipt, that this vault's audit log no longer
+	// reaches the entry the partner confirmed: it was cut or rewritten.
+	AnchorErr error
 }
 
 // readTwiceBatchBytes bounds the records one transaction holds when a
@@ -597,7 +600,7 @@ func finishBundle(v *vault.Vault, ck *Checked, schemas [][]byte, res *ImportResu
 // importEntry is the import log's entry for a checked bundle.
 func importEntry(ck *Checked) *vault.Import {
 	m := ck.Manifest
-	return &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals}
+	return &vault.Import{Kind: KindBundle, Bundle: m.Bundle, Contact: ck.Sender.ID, Seq: m.Seq, Count: len(m.Records), Deleted: m.Withdrawals, Anchor: m.Audit}
 }
 
 // afterCheck runs between checking a bundle and storing it, with the path
@@ -762,6 +765,7 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string, records []Entry, dele
 		Created:   time.Now().UTC(),
 		Records:   records, // a receipt lists IDs and versions; hashes are left out
 		Deleted:   deleted,
+		Audit:     m.Audit,
 	}
 	rb := r.Encode()
 	sig, err := v.Sign(rb)
@@ -833,7 +837,12 @@ func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
 	if err := v.ConfirmDeletions(ck.Sender.ID, deleted); err != nil {
 		return err
 	}
-	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Count: len(confirmed), Deleted: deleted}
+	// The partner sends back the audit anchor this vault put in the
+	// bundle: the log must still reach it.
+	if r.Audit != nil {
+		res.AnchorErr = v.CheckAnchor(*r.Audit)
+	}
+	entry := &vault.Import{Kind: KindReceipt, Bundle: r.Receipt, Contact: ck.Sender.ID, Count: len(confirmed), Deleted: deleted, Anchor: r.Audit}
 	return v.LogImport(entry, nil)
 }
 

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/fieldvault/fieldvault/vault"
 )
 
 // Format identifiers, checked on import.
@@ -40,15 +42,18 @@ type SchemaEntry struct {
 
 // Manifest describes a bundle. Its exact bytes are signed.
 type Manifest struct {
-	Format      string        `json:"format"`
-	Bundle      string        `json:"bundle"`
-	Sender      string        `json:"sender"`    // the sending vault's contact card
-	Recipient   string        `json:"recipient"` // the age recipient it is encrypted to
-	Seq         int64         `json:"seq"`       // per sender and recipient, from 1
-	Created     time.Time     `json:"created"`
-	Schemas     []SchemaEntry `json:"schemas"`
-	Records     []Entry       `json:"records"`
-	Withdrawals []string      `json:"withdrawals,omitempty"`
+	Format    string    `json:"format"`
+	Bundle    string    `json:"bundle"`
+	Sender    string    `json:"sender"`    // the sending vault's contact card
+	Recipient string    `json:"recipient"` // the age recipient it is encrypted to
+	Seq       int64     `json:"seq"`       // per sender and recipient, from 1
+	Created   time.Time `json:"created"`
+	// Audit is the sender's audit anchor when it exported: the partner
+	// keeps it and sends it back in its receipt.
+	Audit       *vault.AuditAnchor `json:"audit,omitempty"`
+	Schemas     []SchemaEntry      `json:"schemas"`
+	Records     []Entry            `json:"records"`
+	Withdrawals []string           `json:"withdrawals,omitempty"`
 }
 
 // Receipt confirms what a partner received from a bundle.
@@ -59,8 +64,10 @@ type Receipt struct {
 	Sender    string    `json:"sender"`    // the partner's contact card
 	Recipient string    `json:"recipient"` // the field vault's age recipient
 	Created   time.Time `json:"created"`
-	Records   []Entry   `json:"records"` // every record version the bundle carried
-	Deleted   []string  `json:"deleted,omitempty"`
+	// Audit is the anchor the bundle carried, sent back to its sender.
+	Audit   *vault.AuditAnchor `json:"audit,omitempty"`
+	Records []Entry            `json:"records"` // every record version the bundle carried
+	Deleted []string           `json:"deleted,omitempty"`
 }
 
 // maxManifest bounds what is read into memory for a manifest or receipt:
@@ -107,6 +114,10 @@ func (m *Manifest) encode(emit func([]byte)) {
 	emit(strconv.AppendInt(nil, m.Seq, 10))
 	emit([]byte(`,"created":`))
 	emit(jsonValue(m.Created))
+	if m.Audit != nil {
+		emit([]byte(`,"audit":`))
+		emit(jsonValue(m.Audit))
+	}
 	emit([]byte(`,"schemas":`))
 	emit(jsonValue(orEmpty(m.Schemas)))
 	emit([]byte(`,"records":`))
@@ -131,6 +142,10 @@ func (r *Receipt) encode(emit func([]byte)) {
 	emit(jsonValue(r.Recipient))
 	emit([]byte(`,"created":`))
 	emit(jsonValue(r.Created))
+	if r.Audit != nil {
+		emit([]byte(`,"audit":`))
+		emit(jsonValue(r.Audit))
+	}
 	emit([]byte(`,"records":`))
 	encodeEntries(r.Records, false, emit)
 	if len(r.Deleted) > 0 {

@@ -527,3 +527,54 @@ func testReencryptedForgeries(t *testing.T) {
 		t.Error("a forged record was stored")
 	}
 }
+
+// The newest audit entries cut off with an older pointer to the newest
+// put back leave a chain that checks out; the receipt of a bundle exported
+// before the cut brings back an anchor the log no longer reaches.
+func TestAuditTailCutShowsAgainstReceipt(t *testing.T) {
+	p := newPair(t)
+	// The log as it was early on: entries and the pointer to the newest.
+	var early map[string][]byte
+	var earlyHead []byte
+	withFile(t, &p.field, func(tx *bolt.Tx) error {
+		early = map[string][]byte{}
+		tx.Bucket([]byte("audit")).ForEach(func(k, v []byte) error {
+			early[string(k)] = bytes.Clone(v)
+			return nil
+		})
+		earlyHead = bytes.Clone(tx.Bucket([]byte("meta")).Get([]byte("audithead")))
+		return nil
+	})
+	intakes(t, p.field, 2, "Partner NGO")
+	imp := mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	// Cut: every entry since, gone; the early pointer back.
+	withFile(t, &p.field, func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("audit"))
+		var gone [][]byte
+		b.ForEach(func(k, _ []byte) error {
+			if _, ok := early[string(k)]; !ok {
+				gone = append(gone, bytes.Clone(k))
+			}
+			return nil
+		})
+		for _, k := range gone {
+			b.Delete(k)
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("audithead"), earlyHead)
+	})
+	if _, err := p.field.VerifyAudit(); err != nil {
+		t.Fatalf("the chain alone shows the cut (%v): the test does not cut a tail", err)
+	}
+	res := mustImport(t, p.field, imp.ReceiptPath)
+	var ce *vault.ChainError
+	if !errors.As(res.AnchorErr, &ce) {
+		t.Fatalf("the receipt's anchor did not show the cut tail: %v", res.AnchorErr)
+	}
+	// And an intact log checks out against its anchor.
+	q := newPair(t)
+	intakes(t, q.field, 1, "Partner NGO")
+	qi := mustImport(t, q.partner, mustExport(t, q.field, "Partner NGO").Path)
+	if res := mustImport(t, q.field, qi.ReceiptPath); res.AnchorErr != nil {
+		t.Fatalf("an intact log: %v", res.AnchorErr)
+	}
+}

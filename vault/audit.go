@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -138,3 +139,61 @@ func (v *Vault) VerifyAudit() (int64, error) {
 	})
 	return n, err
 }
+
+// AuditAnchor is the audit log's newest entry at one moment: its number and
+// hash. Every bundle carries the sender's anchor, signed, and the partner's
+// receipt sends it back, so a tail cut off the log (entries removed and an
+// older head put back, which the chain alone cannot show) is caught
+// against what partners hold.
+type AuditAnchor struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Anchor returns the audit log's newest entry.
+func (v *Vault) Anchor() (AuditAnchor, error) {
+	var head auditHead
+	err := v.view(func(tx *bolt.Tx) error { return v.getMeta(tx, keyAuditHead, &head) })
+	return AuditAnchor(head), err
+}
+
+// CheckAnchor checks the audit log against an anchor a partner confirmed:
+// the log must still reach that entry, and the entry must be the one
+// anchored, unless the master key was changed since (which re-links the
+// chain, so only the number can be checked).
+func (v *Vault) CheckAnchor(a AuditAnchor) error {
+	return v.view(func(tx *bolt.Tx) error {
+		var head auditHead
+		if err := v.getMeta(tx, keyAuditHead, &head); err != nil {
+			return &ChainError{Seq: 1, Reason: "the pointer to the newest entry is missing or was altered"}
+		}
+		if head.Seq < a.Seq {
+			return &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("the log ends at entry %d, but a partner confirmed it had reached entry %d: its newest entries were cut off", head.Seq, a.Seq)}
+		}
+		relinked := false
+		var hash string
+		err := tx.Bucket(bucketAudit).ForEach(func(k, val []byte) error {
+			var e AuditEntry
+			if err := openSealed(v.keys.meta, bucketAudit, k, val, &e); err != nil {
+				return nil // VerifyAudit reports it
+			}
+			if e.Seq == a.Seq {
+				hash = entryHash(k, val)
+			}
+			if e.Seq > a.Seq && strings.Contains(e.Action, masterKeyChanged) {
+				relinked = true
+			}
+			return nil
+		})
+		if err != nil || relinked {
+			return err
+		}
+		if hash != a.Hash {
+			return &ChainError{Seq: a.Seq, Reason: "it is not the entry a partner confirmed: the log was rewritten from there"}
+		}
+		return nil
+	})
+}
+
+// masterKeyChanged ends the audit entry of a rekey, which re-links the chain.
+const masterKeyChanged = "; master key changed"

@@ -26,6 +26,9 @@ type Import struct {
 	Time    time.Time `json:"time"`
 	Count   int       `json:"count"` // records it carried or confirmed
 	Deleted []string  `json:"deleted,omitempty"`
+	// Anchor is the audit anchor the file carried: the sender's, in a
+	// bundle; this vault's own, sent back, in a receipt.
+	Anchor *AuditAnchor `json:"anchor,omitempty"`
 }
 
 // Imports returns the import log, oldest first.

@@ -125,7 +125,7 @@ func (v *Vault) changeSlots(skip []byte, edit func(id, slot []byte, s *secret) (
 				return nil, errLegacySlot
 			}
 			return rewrapSlot(slot, s)
-		}, audit+"; master key changed")
+		}, audit+masterKeyChanged)
 	}
 	// Without rotation: the same secret, slots changed in place.
 	err = v.update(func(tx *bolt.Tx) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -17,7 +18,13 @@ func newAuditCmd(a *app) *cobra.Command {
 		Use:   "audit",
 		Short: "Show the audit log, or check that nobody altered it",
 		Long: `Show the vault's audit log: who did what, and when. The log is encrypted and
-hash-chained; --verify checks every link and reports the first broken one.`,
+hash-chained; --verify checks every link and reports the first broken one.
+
+The chain shows an entry altered, removed or added anywhere but at its end.
+Entries cut off its end (with an older pointer to the newest put back)
+show only against what a partner confirmed: every bundle carries the
+log's newest entry, signed, and the receipt sends it back; --verify checks
+the newest one a receipt brought.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return a.runAudit(verify, asJSON)
@@ -35,10 +42,31 @@ func (a *app) runAudit(verify, asJSON bool) error {
 			if err != nil {
 				return err
 			}
+			// The chain shows entries altered, removed or added in its
+			// middle; a cut tail shows only against an anchor a partner
+			// confirmed, the newest of which is checked here.
+			confirmed, from, err := newestAnchor(v)
+			if err != nil {
+				return err
+			}
+			if confirmed != nil {
+				if err := v.CheckAnchor(*confirmed); err != nil {
+					return err
+				}
+			}
 			if asJSON {
-				return json.NewEncoder(a.out).Encode(map[string]any{"intact": true, "entries": n})
+				out := map[string]any{"intact": true, "entries": n}
+				if confirmed != nil {
+					out["confirmed_entry"], out["confirmed_by"] = confirmed.Seq, from
+				}
+				return json.NewEncoder(a.out).Encode(out)
 			}
 			fmt.Fprintf(a.out, "audit log intact: %d entries\n", n)
+			if confirmed != nil {
+				fmt.Fprintln(a.out, a.trf("entry %d matches what %s confirmed; entries after it could be cut off unnoticed until the next receipt", confirmed.Seq, from))
+			} else {
+				fmt.Fprintln(a.out, a.tr("no partner has confirmed any entry yet: newest entries could be cut off unnoticed"))
+			}
 			return nil
 		}
 		log, err := v.AuditLog()
@@ -57,4 +85,32 @@ func (a *app) runAudit(verify, asJSON bool) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// newestAnchor is the newest audit anchor a partner sent back in a receipt,
+// and the partner's name.
+func newestAnchor(v *vault.Vault) (*vault.AuditAnchor, string, error) {
+	imports, err := v.Imports()
+	if err != nil {
+		return nil, "", err
+	}
+	var best *vault.AuditAnchor
+	var contact string
+	for _, im := range imports {
+		if im.Kind == sync.KindReceipt && im.Anchor != nil && (best == nil || im.Anchor.Seq > best.Seq) {
+			best, contact = im.Anchor, im.Contact
+		}
+	}
+	if best == nil {
+		return nil, "", nil
+	}
+	name := contact
+	if cs, err := v.Contacts(); err == nil {
+		for _, c := range cs {
+			if c.ID == contact {
+				name = c.Name
+			}
+		}
+	}
+	return best, name, nil
 }

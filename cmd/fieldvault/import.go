@@ -39,6 +39,9 @@ confirms as delivered. Importing the same file twice changes nothing.`,
 				if res.Kind == sync.KindReceipt {
 					fmt.Fprintf(a.err, "Receipt from %s: %d %s delivered, %d %s confirmed.\n", res.Sender.Name,
 						res.Delivered, plural(res.Delivered, "record", "records"), res.Confirmed, plural(res.Confirmed, "deletion", "deletions"))
+					if res.AnchorErr != nil {
+						a.warn(a.tr("this vault's audit log does not match what %s confirmed: %v. Someone with the vault file may have removed entries; keep the file and tell your coordinator"), res.Sender.Name, res.AnchorErr)
+					}
 					return nil
 				}
 				m := res.Manifest

@@ -16,6 +16,10 @@ var indonesian = map[string]string{
 	"continue it from the home screen, or with 'fieldvault resume %s'": "lanjutkan dari layar utama, atau dengan 'fieldvault resume %s'",
 	// Questionnaires.
 	"a partner's name, as 'fieldvault contact list' shows it": "nama mitra, seperti yang ditampilkan 'fieldvault contact list'",
+	// The audit log.
+	"this vault's audit log does not match what %s confirmed: %v. Someone with the vault file may have removed entries; keep the file and tell your coordinator": "log audit brankas ini tidak sesuai dengan yang dikonfirmasi %s: %v. Seseorang yang memegang berkas brankas mungkin telah menghapus entri; simpan berkasnya dan beri tahu koordinator Anda",
+	"entry %d matches what %s confirmed; entries after it could be cut off unnoticed until the next receipt":                                                     "entri %d sesuai dengan yang dikonfirmasi %s; entri sesudahnya dapat dipotong tanpa ketahuan sampai tanda terima berikutnya",
+	"no partner has confirmed any entry yet: newest entries could be cut off unnoticed":                                                                          "belum ada mitra yang mengonfirmasi entri apa pun: entri terbaru dapat dipotong tanpa ketahuan",
 	// Secrets.
 	"Changed the passphrase. The old one no longer unlocks the vault.": "Frasa sandi sudah diganti. Frasa sandi lama tidak dapat lagi membuka brankas.",
 	"Removed the passphrase.": "Frasa sandi sudah dihapus.",

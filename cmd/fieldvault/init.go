@@ -68,6 +68,7 @@ func (a *app) runInit(_ context.Context, opts initOptions) error {
 	if err != nil {
 		return err
 	}
+	defer clear(p)
 	name := opts.name
 	if name == "" {
 		name = "fieldvault"

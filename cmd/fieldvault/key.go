@@ -43,6 +43,7 @@ every bundle ever sent to this vault.`,
 				if err != nil {
 					return err
 				}
+				defer clear(p)
 				data, err := v.ExportIdentity(p, wf)
 				if err != nil {
 					return err

@@ -82,6 +82,7 @@ func (a *app) runPassphraseAdd(worker string) error {
 		if err != nil {
 			return err
 		}
+		defer clear(p)
 		if err := v.AddPassphrase(worker, p, wf); err != nil {
 			return err
 		}
@@ -100,6 +101,7 @@ func (a *app) runPassphraseChange() error {
 		if err != nil {
 			return err
 		}
+		defer clear(p)
 		res, err := v.ChangePassphrase(p, wf)
 		if err != nil {
 			return err

@@ -145,7 +145,9 @@ func (a *app) newPassphrase(src passphraseSource, prompt string) ([]byte, error)
 		if err != nil {
 			return nil, err
 		}
-		if !bytes.Equal(p, again) {
+		same := bytes.Equal(p, again)
+		clear(again)
+		if !same {
 			fmt.Fprintln(a.err, "The two did not match. Try again.")
 			continue
 		}
@@ -190,6 +192,9 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 		return nil, err
 	}
 	if p != nil {
+		// The bytes are wiped once used; age's scrypt takes a copy as a
+		// string, which cannot be (docs/SECURITY.md).
+		defer clear(p)
 		if err := v.Unlock(p); err != nil {
 			v.Close()
 			return nil, err
@@ -208,6 +213,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 			return nil, err
 		}
 		err = v.Unlock(p)
+		clear(p)
 		if err == nil {
 			a.unlocked(v)
 			return v, nil

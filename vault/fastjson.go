@@ -90,30 +90,9 @@ func (s *scanner) strs() ([]string, bool) {
 // returns false for a key it does not know. A key equal to stop (if not
 // empty) ends the object early, before its value: it ends what is wanted.
 func (s *scanner) object(field func(key string) bool, stop string) bool {
-	if !s.lit('{') {
-		return false
-	}
-	if s.lit('}') {
-		return true
-	}
-	for {
-		key, ok := s.str()
-		if !ok || !s.lit(':') {
-			return false
-		}
-		if stop != "" && key == stop {
-			return true
-		}
-		if !field(key) {
-			return false
-		}
-		if s.lit('}') {
-			return true
-		}
-		if !s.lit(',') {
-			return false
-		}
-	}
+	return s.rawObject(func(key []byte) bool {
+		return utf8.Valid(key) && field(string(key))
+	}, stop)
 }
 
 // fastSummary decodes a summary as sealSummary's json.Marshal wrote it.

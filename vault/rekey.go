@@ -155,7 +155,32 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 		}
 		return b.ForEach(fn)
 	}
-	for _, name := range [][]byte{bucketSlotNames, bucketContacts, bucketExports, bucketSchemas, bucketImports, bucketTombs, bucketDeliveries} {
+	kept := map[string]bool{} // the slots that stay
+	err = each(bucketSlots, func(k, val []byte) error {
+		slot, err := slots(k, val, ns)
+		if err != nil || slot == nil {
+			return err
+		}
+		kept[string(k)] = true
+		res.Passphrases++
+		return put(bucketSlots, k, slot)
+	})
+	if err != nil {
+		return err
+	}
+	if res.Passphrases == 0 {
+		return ErrLastSlot
+	}
+	err = each(bucketSlotNames, func(k, val []byte) error {
+		if !kept[string(k)] {
+			return nil // a removed worker's name goes too
+		}
+		return reseal(bucketSlotNames, meta, meta)(k, val)
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketContacts, bucketExports, bucketSchemas, bucketImports, bucketTombs, bucketDeliveries} {
 		if err := each(name, reseal(name, meta, meta)); err != nil {
 			return err
 		}
@@ -191,20 +216,6 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 	})
 	if err != nil {
 		return err
-	}
-	err = each(bucketSlots, func(k, val []byte) error {
-		slot, err := slots(k, val, ns)
-		if err != nil || slot == nil {
-			return err
-		}
-		res.Passphrases++
-		return put(bucketSlots, k, slot)
-	})
-	if err != nil {
-		return err
-	}
-	if res.Passphrases == 0 {
-		return ErrLastSlot
 	}
 	// The audit log, re-linked in order: each entry's hash covers its
 	// sealed bytes, which change.

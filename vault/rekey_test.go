@@ -128,6 +128,9 @@ func TestRemovedPassphraseReadsNothingNew(t *testing.T) {
 			if _, err := v.VerifyAudit(); err != nil {
 				t.Fatalf("audit chain after the rekey: %v", err)
 			}
+			if names := rawBucket(t, v, bucketSlotNames); len(names) != res.Passphrases {
+				t.Fatalf("%d slot names for %d passphrases: a removed worker's name stayed", len(names), res.Passphrases)
+			}
 		})
 	}
 }

@@ -117,12 +117,12 @@ func (v *Vault) changeSlots(skip []byte, edit func(id, slot []byte, s *secret) (
 	}
 	if len(old) == 0 {
 		return v.rekey(func(id, slot []byte, s *secret) ([]byte, error) {
-			slot, err := edit(id, slot, s)
-			if err != nil || slot == nil {
+			edited, err := edit(id, slot, s)
+			switch {
+			case err != nil || edited == nil:
 				return nil, err
-			}
-			if slot[0] != '{' {
-				return nil, errLegacySlot
+			case !bytes.Equal(edited, slot):
+				return edited, nil // made anew, with the new secret
 			}
 			return rewrapSlot(slot, s)
 		}, audit+masterKeyChanged)

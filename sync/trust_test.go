@@ -578,3 +578,35 @@ func TestAuditTailCutShowsAgainstReceipt(t *testing.T) {
 		t.Fatalf("an intact log: %v", res.AnchorErr)
 	}
 }
+
+// A bundle imported twice is seen and changes nothing; one that arrives
+// after a missing one says how many are missing; a receipt imported twice
+// is seen too.
+func TestSeenAndGap(t *testing.T) {
+	p := newPair(t)
+	intakes(t, p.field, 1, "Partner NGO")
+	first := mustExport(t, p.field, "Partner NGO")
+	intakes(t, p.field, 1, "Partner NGO")
+	second := mustExport(t, p.field, "Partner NGO")
+	if ck, err := Verify(p.partner, second.Path); err != nil || ck.Gap != 1 || ck.Seen {
+		t.Fatalf("bundle 2 before bundle 1: %+v, %v", ck, err)
+	}
+	res := mustImport(t, p.partner, second.Path)
+	if res.Gap != 1 || res.Seen {
+		t.Fatalf("bundle 2 first: gap %d, seen %v", res.Gap, res.Seen)
+	}
+	if ck, err := Verify(p.partner, first.Path); err != nil || ck.Gap != 0 || ck.Seen {
+		t.Fatalf("bundle 1 after 2: %+v, %v", ck, err)
+	}
+	before := fileHash(t, p.partner.Path())
+	if again := mustImport(t, p.partner, second.Path); !again.Seen || again.Added != 0 || again.Gap != 0 {
+		t.Fatalf("bundle 2 again: %+v", again)
+	}
+	if fileHash(t, p.partner.Path()) != before {
+		t.Fatal("a bundle imported twice changed the vault")
+	}
+	mustImport(t, p.field, res.ReceiptPath)
+	if again := mustImport(t, p.field, res.ReceiptPath); !again.Seen || again.Delivered != 0 {
+		t.Fatalf("the receipt again: %+v", again)
+	}
+}

@@ -53,7 +53,8 @@ type ExportResult struct {
 	Contact  string // the contact's name as stored
 	Manifest *Manifest
 	// NotShared counts records left out because their sharing consent does
-	// not name the contact.
+	// not name the contact, and that changed since the last bundle to it:
+	// each is told once (Outbox counts them all).
 	NotShared int
 }
 
@@ -106,7 +107,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Schemas:     []SchemaEntry{},
 		Withdrawals: withdrawals,
 	}
-	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notShared}
+	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew}
 	path, err := writeAtomic(dir, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, recipient)
 		if err != nil {
@@ -200,12 +201,13 @@ type pick struct {
 
 // selection is what the next bundle for a contact holds.
 type selection struct {
-	ids         []string // sorted
-	picks       []pick   // ids[i]'s
-	forms       []string // questionnaire hashes the records use
-	withdrawals []string
-	notShared   int   // finished records whose sharing consent does not name the contact
-	seq         int64 // the last sequence number used for the contact
+	ids          []string // sorted
+	picks        []pick   // ids[i]'s
+	forms        []string // questionnaire hashes the records use
+	withdrawals  []string
+	notShared    int   // finished records whose sharing consent does not name the contact
+	notSharedNew int   // of those, the ones changed since the last bundle to it
+	seq          int64 // the last sequence number used for the contact
 }
 
 // selectFor chooses from the sealed summaries, without decrypting any
@@ -213,7 +215,7 @@ type selection struct {
 // contact (by key, not by name) and, unless all, whose version it was not sent yet; and the
 // withdrawal notices it has not confirmed.
 func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
-	sent, seq, err := sentTo(v, c.ID, !all)
+	sent, seq, lastSent, err := sentTo(v, c.ID, !all)
 	if err != nil {
 		return nil, err
 	}
@@ -232,6 +234,13 @@ func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 		}
 		if !slices.Contains(s.Share, key) {
 			sel.notShared++
+			// Told once: at the first bundle after the record last
+			// changed. (Summaries keep whole seconds: a record changed in
+			// the same second as the last bundle is not told again; the
+			// outbox counts it all the same.)
+			if s.Updated > lastSent.Unix() || lastSent.IsZero() {
+				sel.notSharedNew++
+			}
 			return nil
 		}
 		p := pick{version: int32(s.Version), form: -1, delivered: s.Status == vault.StatusDelivered}
@@ -268,23 +277,27 @@ func selectFor(v *vault.Vault, c *vault.Contact, all bool) (*selection, error) {
 }
 
 // sentTo returns the highest version of each record sent to a contact (if
-// versions), and the last sequence number used for it.
-func sentTo(v *vault.Vault, contactID string, versions bool) (map[string]int, int64, error) {
+// versions), the last sequence number used for it, and when that bundle
+// was written.
+func sentTo(v *vault.Vault, contactID string, versions bool) (map[string]int, int64, time.Time, error) {
 	read := v.ExportHeads
 	if versions {
 		read = v.Exports
 	}
 	log, err := read()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, time.Time{}, err
 	}
 	sent := map[string]int{}
 	var seq int64
+	var last time.Time
 	for _, e := range log {
 		if e.Contact != contactID {
 			continue
 		}
-		seq = max(seq, e.Seq)
+		if e.Seq > seq {
+			seq, last = e.Seq, e.Time
+		}
 		if !versions {
 			continue
 		}
@@ -292,7 +305,7 @@ func sentTo(v *vault.Vault, contactID string, versions bool) (map[string]int, in
 			sent[r.ID] = max(sent[r.ID], r.Version)
 		}
 	}
-	return sent, seq, nil
+	return sent, seq, last, nil
 }
 
 // prepared is a record made ready for a bundle on the decrypting core: its

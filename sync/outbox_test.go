@@ -1,6 +1,8 @@
 package sync
 
 import (
+	"time"
+
 	"testing"
 )
 
@@ -54,5 +56,34 @@ func TestOutboxes(t *testing.T) {
 	}
 	if o = get(); o.Waiting != 1 {
 		t.Fatalf("after an update: %+v", o)
+	}
+}
+
+// A record left out for want of consent is told once, at the first bundle
+// after it changed, not at every export; the outbox counts them all.
+func TestNotSharedToldOnce(t *testing.T) {
+	p := newPair(t)
+	intakes(t, p.field, 1, "Partner NGO")
+	intakes(t, p.field, 1) // shared with nobody
+	first, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err != nil || first.NotShared != 1 {
+		t.Fatalf("first export: %+v, %v", first, err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the next records change a second later
+	intakes(t, p.field, 1, "Partner NGO")
+	second, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err != nil || second.NotShared != 0 {
+		t.Fatalf("second export told the same record again: %+v, %v", second, err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	intakes(t, p.field, 1, "Partner NGO")
+	intakes(t, p.field, 1)
+	third, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err != nil || third.NotShared != 1 {
+		t.Fatalf("third export: %+v, %v", third, err)
+	}
+	boxes, err := Outboxes(p.field)
+	if err != nil || boxes[0].NotShared != 2 {
+		t.Fatalf("outbox: %+v, %v", boxes, err)
 	}
 }

@@ -108,16 +108,6 @@ func rawRecord(t *testing.T, v *vault.Vault, id string, edit func(*vault.Record)
 	return raw
 }
 
-func importFile(t *testing.T, v *vault.Vault, data []byte) (*ImportResult, error) {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "fv-in.age")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return Import(v, path, dir)
-}
-
 func mustExport(t *testing.T, v *vault.Vault, to string) *ExportResult {
 	t.Helper()
 	res, err := Export(v, to, t.TempDir(), ExportOptions{})

@@ -25,8 +25,17 @@ type Plain struct {
 	// Save is called after every completed page and at the end, so that a
 	// killed process loses at most the page being typed.
 	Save func() error
+	// Lines, if set, is where lines are read from instead of In: a program
+	// that reads its own lines before and after the interview (the
+	// accessible home menu) shares one reader with it, so no line typed
+	// for one is taken by the other.
+	Lines *Lines
+}
 
-	lines chan lineOrErr
+// Lines reads lines in the background, so that a blocked read does not keep
+// Ctrl+C from being handled. One Lines serves every reader of an input.
+type Lines struct {
+	ch chan lineOrErr
 }
 
 type lineOrErr struct {
@@ -34,10 +43,53 @@ type lineOrErr struct {
 	err  error
 }
 
+// NewLines starts reading r a line at a time.
+func NewLines(r io.Reader) *Lines {
+	l := &Lines{ch: make(chan lineOrErr)}
+	go func() {
+		br := bufio.NewReader(r)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil && line != "" {
+				err = nil
+			}
+			l.ch <- lineOrErr{strings.TrimRight(line, "\r\n"), err}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return l
+}
+
+// Read returns the next line, ErrInputEnded at the end of the input, or
+// ctx's error once it is cancelled.
+func (l *Lines) Read(ctx context.Context) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r, ok := <-l.ch:
+		if !ok || r.err == io.EOF {
+			l.ch = closedLines
+			return "", ErrInputEnded
+		}
+		if r.err != nil {
+			l.ch = closedLines
+		}
+		return r.line, r.err
+	}
+}
+
+// closedLines answers every read after the input ended.
+var closedLines = func() chan lineOrErr {
+	ch := make(chan lineOrErr)
+	close(ch)
+	return ch
+}()
+
 // Run asks every page of e until the interview is done, stopped, or ctx is
 // cancelled (Ctrl+C), and then prints the summary.
 func (p *Plain) Run(ctx context.Context, e *Engine) error {
-	p.start()
 	lang := e.Lang()
 	if e.State().Consent == nil && len(e.State().History) == 0 {
 		p.printf("%s\n\n%s\n\n", text(lang, msgConsentScript), e.Schema().Consent.Script.In(lang))
@@ -62,38 +114,11 @@ func (p *Plain) save() error {
 	return p.Save()
 }
 
-// start reads lines in the background, so that a blocked read does not
-// keep Ctrl+C from being handled.
-func (p *Plain) start() {
-	if p.lines != nil {
-		return
-	}
-	p.lines = make(chan lineOrErr)
-	go func() {
-		r := bufio.NewReader(p.In)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil && line != "" {
-				err = nil
-			}
-			p.lines <- lineOrErr{strings.TrimRight(line, "\r\n"), err}
-			if err != nil {
-				return
-			}
-		}
-	}()
-}
-
 func (p *Plain) readLine(ctx context.Context) (string, error) {
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case l := <-p.lines:
-		if l.err == io.EOF {
-			return "", ErrInputEnded
-		}
-		return l.line, l.err
+	if p.Lines == nil {
+		p.Lines = NewLines(p.In)
 	}
+	return p.Lines.Read(ctx)
 }
 
 func (p *Plain) printf(format string, args ...any) { fmt.Fprintf(p.Out, format, args...) }

@@ -187,3 +187,43 @@ func TestTerminalNoExternalEditor(t *testing.T) {
 		t.Errorf("files left in TMPDIR: %v", left)
 	}
 }
+
+// `fieldvault --accessible` alone is the home menu as numbered plain lines:
+// one unlock, an intake, the records, and quit, all typed as a screen
+// reader user would.
+func TestTerminalAccessibleHome(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	run := childVault(t, bin, dir)
+	tm := startTmux(t, childEnv(dir), bin+" --accessible")
+	tm.wait(`1\) New intake[\s\S]*8\) Lock and quit`)
+	send := func(lines ...string) {
+		for _, l := range lines {
+			if l != "" {
+				tm.keys("text:" + l)
+			}
+			tm.keys("Enter")
+		}
+	}
+	send("1")
+	tm.wait(`In which language is the interview\?`)
+	send("1")
+	tm.wait(`Do you agree to talk with me now\?`)
+	// Consent: yes, self, adult, store, no partner, shelter, no follow-up,
+	// nothing withheld; then the person stops on page 2.
+	send("y", "1", "n", "y", "0", "1", "n", "")
+	tm.wait(`Are you in danger right now\?`)
+	send("/stop", "y")
+	s := tm.wait(`Saved record [0-9a-f-]{36}\.[\s\S]*8\) Lock and quit`)
+	id := regexp.MustCompile(`Saved record ([0-9a-f-]{36})\.`).FindStringSubmatch(s)[1]
+	send("3")
+	tm.wait(`1\) ` + id[:8] + ` complete`)
+	send("1")
+	tm.wait(`Record +` + id)
+	send("8")
+	tm.wait(`Locked\.[\s\S]*EXIT=0`)
+	if out := run("show", "--json", id); !strings.Contains(out, `"consent.referral": [`) || !strings.Contains(out, `"ended_early": true`) {
+		t.Errorf("the record from the accessible home:\n%s", out)
+	}
+}

@@ -4,6 +4,7 @@ package main
 // (statuses, kinds of file, cobra's own commands); listed so the catalog
 // test checks them too.
 var computedTexts = []string{"draft", "complete", "declined", "delivered", "bundle", "receipt",
+	"New intake", "Resume a draft", "Records", "Outbox", "Export to USB", "Import a bundle or receipt", "This vault's contact card", "Lock and quit",
 	"Help about any command", "Generate the autocompletion script for the specified shell"}
 
 // indonesian is the interface in Bahasa Indonesia, keyed by the English.
@@ -14,6 +15,22 @@ var indonesian = map[string]string{
 	// The session.
 	"interrupted; the interview is kept as draft %s":                   "terputus; wawancara disimpan sebagai draf %s",
 	"continue it from the home screen, or with 'fieldvault resume %s'": "lanjutkan dari layar utama, atau dengan 'fieldvault resume %s'",
+	// The accessible home menu.
+	"Resume a draft": "Lanjutkan draf",
+	"Lock and quit":  "Kunci dan keluar",
+	"Type a number from 1 to %d, then Enter.": "Ketik angka dari 1 sampai %d, lalu Enter.",
+	"%q is not one of the numbers.":           "%q bukan salah satu angka itu.",
+	"Saved record %s.":                        "Catatan %s tersimpan.",
+	"No drafts.":                              "Tidak ada draf.",
+	"No records.":                             "Tidak ada catatan.",
+	"Which record? 0 or Enter goes back.":     "Catatan yang mana? 0 atau Enter untuk kembali.",
+	"%s: %d waiting to be sent, %d not confirmed yet, %d withdrawals to confirm.": "%s: %d menunggu dikirim, %d belum dikonfirmasi, %d penarikan menunggu konfirmasi.",
+	"Into which folder? Type its path.":                                           "Ke folder mana? Ketik jalurnya.",
+	"Into which folder? Enter for the USB drive at %s, or type a path.":           "Ke folder mana? Enter untuk drive USB di %s, atau ketik jalurnya.",
+	"Wrote %s for %s: %d records, %d withdrawal notices.":                         "%s ditulis untuk %s: %d catatan, %d pemberitahuan penarikan.",
+	"Which file? Type its path.":                                                  "Berkas yang mana? Ketik jalurnya.",
+	"This file was imported before; nothing changed.":                             "Berkas ini sudah pernah diimpor; tidak ada yang berubah.",
+	"Imported from %s: %d records new or updated. Receipt for them: %s":           "Diimpor dari %s: %d catatan baru atau diperbarui. Tanda terima untuk mereka: %s",
 	// Questionnaires.
 	"a partner's name, as 'fieldvault contact list' shows it": "nama mitra, seperti yang ditampilkan 'fieldvault contact list'",
 	// The audit log.
@@ -116,10 +133,9 @@ var indonesian = map[string]string{
 	"Not imported: %s.":                                              "Tidak diimpor: %s.",
 	"This %s from %s was imported before; nothing changed.":          "%s dari %s ini sudah pernah diimpor; tidak ada yang berubah.",
 	"Receipt from %s: %d records delivered, %d deletions confirmed.": "Tanda terima dari %s: %d catatan terkirim, %d penghapusan dikonfirmasi.",
-	"Imported bundle %d from %s: %d records new or updated, %d deleted by withdrawal. Receipt: %s":                                "Bundel %d dari %s diimpor: %d catatan baru atau diperbarui, %d dihapus karena penarikan persetujuan. Tanda terima: %s",
-	"%d earlier bundles from %s never arrived (a lost USB stick?); ask them to export again with --all.":                          "%d bundel sebelumnya dari %s tidak pernah tiba (USB hilang?); minta mereka mengekspor ulang dengan --all.",
-	"With plain prompts, work with the commands above: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'.": "Dengan pertanyaan teks biasa, gunakan perintah di atas: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'.",
-	"PARTNER\tWAITING\tUNCONFIRMED\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT":                                                       "MITRA\tMENUNGGU\tBELUM DIKONFIRMASI\tPENARIKAN\tBUNDEL TERAKHIR\tTANDA TERIMA TERAKHIR",
+	"Imported bundle %d from %s: %d records new or updated, %d deleted by withdrawal. Receipt: %s":       "Bundel %d dari %s diimpor: %d catatan baru atau diperbarui, %d dihapus karena penarikan persetujuan. Tanda terima: %s",
+	"%d earlier bundles from %s never arrived (a lost USB stick?); ask them to export again with --all.": "%d bundel sebelumnya dari %s tidak pernah tiba (USB hilang?); minta mereka mengekspor ulang dengan --all.",
+	"PARTNER\tWAITING\tUNCONFIRMED\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT":                              "MITRA\tMENUNGGU\tBELUM DIKONFIRMASI\tPENARIKAN\tBUNDEL TERAKHIR\tTANDA TERIMA TERAKHIR",
 	"name:    ": "nama:    ",
 	"language:": "bahasa:  ",
 

@@ -177,10 +177,9 @@ func (a *app) runHome(cmd *cobra.Command) error {
 		return errSilentUsage
 	}
 	if a.accessible() {
-		// The session's screens are drawn; plain prompts are per command.
-		cmd.Help()
-		fmt.Fprintln(a.err, a.tr("With plain prompts, work with the commands above: 'fieldvault intake --accessible', 'fieldvault list', 'fieldvault export'."))
-		return nil
+		// The session's screens are drawn; this is the same home in
+		// numbered plain lines.
+		return a.runPlainHome(cmd.Context())
 	}
 	return a.runSession(cmd.Context())
 }

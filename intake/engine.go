@@ -25,6 +25,10 @@ const (
 // Options set up an interview.
 type Options struct {
 	Lang     string   // questionnaire language; must be one it offers
+	// WorkerLang is the worker's (the interface's) language, for texts
+	// meant for the worker: alerts, and questions and notes whose audience
+	// is the worker. Empty, or one the questionnaire lacks: Lang.
+	WorkerLang string
 	Worker   string   // who is interviewing, recorded with the consent
 	Contacts []string // partner names that consent.share may name
 	Now      func() time.Time
@@ -127,6 +131,26 @@ func Restore(s *schema.Schema, st State, opts Options) (*Engine, error) {
 		e.advance(st.Page)
 	}
 	return e, nil
+}
+
+// SetWorkerLang sets the worker's language (see Options.WorkerLang).
+func (e *Engine) SetWorkerLang(lang string) { e.opts.WorkerLang = lang }
+
+// TextLang is the language to show q's own texts in: the worker's for a
+// question meant for the worker, else the interview's.
+func (e *Engine) TextLang(q *schema.Question) string {
+	if q.Audience == schema.AudienceWorker {
+		return e.WorkerLang()
+	}
+	return e.opts.Lang
+}
+
+// WorkerLang is the language of texts meant for the worker.
+func (e *Engine) WorkerLang() string {
+	if l := e.opts.WorkerLang; l != "" && e.s.HasLanguage(l) {
+		return l
+	}
+	return e.opts.Lang
 }
 
 // Schema returns the questionnaire being run.
@@ -502,7 +526,7 @@ func (e *Engine) newAlerts() []Alert {
 			continue
 		}
 		e.alerted[i] = true
-		text := r.Alert.In(e.opts.Lang)
+		text := r.Alert.In(e.WorkerLang()) // for the worker, to act on now
 		if !slices.ContainsFunc(out, func(a Alert) bool { return a.Text == text }) {
 			out = append(out, Alert{Level: r.Level, Text: text})
 		}

@@ -2,6 +2,8 @@ package intake
 
 import (
 	"encoding/json"
+	"bytes"
+	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -522,5 +524,36 @@ func TestHeldAnswers(t *testing.T) {
 	}
 	if got, ok := e4.State().Held["consent.referral"].([]string); !ok || !slices.Equal(got, []string{"legal"}) {
 		t.Errorf("held list after resume = %#v", e4.State().Held["consent.referral"])
+	}
+}
+
+// Texts meant for the worker — alerts, and questions whose audience is the
+// worker — come in the worker's language; the person's in the interview's.
+func TestWorkerTextsInWorkerLanguage(t *testing.T) {
+	s := rescueNeeds(t)
+	e, err := New(s, Options{Lang: "id", WorkerLang: "en", Worker: "w", Contacts: []string{"Partner NGO"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "y\n2\ny\n1\ny\ny\n0\n1\ny\n\n" + // a child, with a guardian: consent page
+		"y\n\n\n" // in danger right now: an alert once the page is done
+	var out bytes.Buffer
+	p := &Plain{In: strings.NewReader(in), Out: &out}
+	if err := p.Run(context.Background(), e); !errors.Is(err, ErrInputEnded) {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"Apakah Anda setuju untuk berbicara dengan saya sekarang?", // to the person
+		"Who is giving consent?",                                   // to the worker
+		"On what basis is a child interviewed?",
+		"1) A parent or guardian consented",
+		"!! " + text("en", msgAlert),
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the run does not show %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Atas dasar apa anak ini diwawancarai?") {
+		t.Error("a worker's question was shown in the interview's language")
 	}
 }

@@ -302,7 +302,7 @@ func (m *Interview) submitPage() {
 	next := m.startPage
 	for i := len(alerts) - 1; i >= 0; i-- {
 		a, then := alerts[i], next
-		next = func() { m.note("!! "+text(m.lang, msgAlert), a.Text, then) }
+		next = func() { m.note("!! "+text(m.e.WorkerLang(), msgAlert), a.Text, then) }
 	}
 	next()
 }
@@ -337,7 +337,7 @@ const skipValue = "\x00skip"
 // answers once the form is done; raw returns what the field holds now, nil
 // if nothing, for Hold.
 func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[string]Answer) (field huh.Field, read func(), raw func() any) {
-	lang := e.Lang()
+	lang := e.TextLang(q)
 	title := q.Label.In(lang)
 	if q.Required {
 		title += " " + text(lang, msgRequiredMark)

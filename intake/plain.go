@@ -144,7 +144,7 @@ func (p *Plain) page(ctx context.Context, e *Engine) error {
 		for _, q := range qs {
 			num++
 			if q.Type == schema.TypeNote {
-				p.printf("\n%s\n", q.Label.In(lang))
+				p.printf("\n%s\n", q.Label.In(e.TextLang(q)))
 				answers[q.ID] = Answer{Skipped: true}
 				continue
 			}
@@ -172,7 +172,7 @@ func (p *Plain) page(ctx context.Context, e *Engine) error {
 		return nil
 	}
 	for _, a := range alerts {
-		p.printf("\n!! %s: %s\n", text(lang, msgAlert), a.Text)
+		p.printf("\n!! %s: %s\n", text(e.WorkerLang(), msgAlert), a.Text)
 	}
 	return nil
 }
@@ -181,7 +181,7 @@ func (p *Plain) page(ctx context.Context, e *Engine) error {
 // A question asked again (after /back) offers its earlier answer: Enter
 // keeps it, /skip skips it.
 func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num int) (Answer, error) {
-	lang := e.Lang()
+	lang := e.TextLang(q)
 	opts := e.options(q)
 	earlier, hasEarlier := e.st.Answers[q.ID]
 	for {
@@ -329,7 +329,7 @@ func (e *Engine) options(q *schema.Question) []choice {
 		return out
 	}
 	for _, o := range q.Options {
-		out = append(out, choice{o.Value, o.Label.In(e.opts.Lang)})
+		out = append(out, choice{o.Value, o.Label.In(e.TextLang(q))})
 	}
 	return out
 }

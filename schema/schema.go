@@ -117,6 +117,10 @@ type Question struct {
 	Required bool `json:"required,omitempty"`
 	// Sensitive answers are masked on screen once given.
 	Sensitive bool `json:"sensitive,omitempty"`
+	// Audience is "worker" for a question or note meant for the worker,
+	// not read to the person: it is shown in the interface's language
+	// where the questionnaire has it, not the interview's.
+	Audience string `json:"audience,omitempty"`
 	// Gate marks a yes/no consent question: "no" ends the interview, and
 	// only the consent decision is stored.
 	Gate        bool     `json:"gate,omitempty"`
@@ -135,6 +139,9 @@ type Question struct {
 	// Standard, used in exports so partners can line data up.
 	HTCDS string `json:"htcds,omitempty"`
 }
+
+// AudienceWorker marks a question or note meant for the worker.
+const AudienceWorker = "worker"
 
 // Option is one choice of a choice or multi question.
 type Option struct {

@@ -200,6 +200,9 @@ func (v *validator) question(path string, q *Question, pos int) {
 	v.text(path+".label", q.Label, true)
 	v.text(path+".help", q.Help, false)
 	v.text(path+".need", q.Need, false)
+	if q.Audience != "" && q.Audience != AudienceWorker {
+		v.add(path+".audience", "must be %q or left out, not %q", AudienceWorker, q.Audience)
+	}
 	if q.When != nil {
 		v.cond(path+".when", q.When, pos)
 	}

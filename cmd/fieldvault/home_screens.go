@@ -229,6 +229,7 @@ func (s *session) intakeScreen() screen {
 		if err != nil {
 			return s.home(a.explainShort(err))
 		}
+		sess.Engine.SetWorkerLang(s.a.lang())
 		return s.startInterview(sess)
 	}, huh.NewGroup(sel))
 }
@@ -317,6 +318,7 @@ func (s *session) resumeScreen(sums []vault.Summary) screen {
 		if err != nil {
 			return s.home(a.explainShort(err))
 		}
+		sess.Engine.SetWorkerLang(s.a.lang())
 		return s.startInterview(sess)
 	}, huh.NewGroup(sel))
 }

@@ -94,6 +94,7 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 		if err != nil {
 			return err
 		}
+		sess.Engine.SetWorkerLang(a.lang())
 		return a.interview(ctx, sess)
 	})
 }

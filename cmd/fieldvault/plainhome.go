@@ -141,6 +141,7 @@ func (h *plainHome) intake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sess.Engine.SetWorkerLang(h.a.lang())
 	return h.interview(ctx, sess)
 }
 
@@ -170,6 +171,7 @@ func (h *plainHome) resume(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sess.Engine.SetWorkerLang(h.a.lang())
 	return h.interview(ctx, sess)
 }
 

@@ -24,14 +24,14 @@ const (
 
 // Options set up an interview.
 type Options struct {
-	Lang     string   // questionnaire language; must be one it offers
+	Lang string // questionnaire language; must be one it offers
 	// WorkerLang is the worker's (the interface's) language, for texts
 	// meant for the worker: alerts, and questions and notes whose audience
 	// is the worker. Empty, or one the questionnaire lacks: Lang.
 	WorkerLang string
-	Worker   string   // who is interviewing, recorded with the consent
-	Contacts []string // partner names that consent.share may name
-	Now      func() time.Time
+	Worker     string   // who is interviewing, recorded with the consent
+	Contacts   []string // partner names that consent.share may name
+	Now        func() time.Time
 }
 
 // Consent records how consent was given or refused: when, in which

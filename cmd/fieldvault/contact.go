@@ -42,20 +42,13 @@ fingerprint it prints with them before you send them anything.`,
 			if strings.TrimSpace(line) == "" {
 				return usageErr("give a contact card, or --file FILE")
 			}
-			card, err := sync.ParseCard(line)
+			card, err := partnerCard(line)
 			if err != nil {
-				return withHint(err, "copy the whole line that 'fieldvault card' prints on the partner's laptop")
+				return err
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-				own, err := sync.OwnCard(v)
+				c, err := addPartner(v, card)
 				if err != nil {
-					return err
-				}
-				if own.Recipient == card.Recipient {
-					return errors.New("that is this vault's own card")
-				}
-				c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
-				if err := v.AddContact(c); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.err, "Added %s. Fingerprint: %s\n", c.Name, card.Fingerprint())
@@ -122,4 +115,28 @@ fingerprint it prints with them before you send them anything.`,
 	}
 	cmd.AddCommand(add, list, remove)
 	return cmd
+}
+
+// partnerCard reads a partner's contact card, as typed, pasted or read
+// from a file.
+func partnerCard(line string) (sync.Card, error) {
+	card, err := sync.ParseCard(line)
+	if err != nil {
+		return card, withHint(err, "copy the whole line that 'fieldvault card' prints on the partner's laptop")
+	}
+	return card, nil
+}
+
+// addPartner stores a partner's card as a contact; this vault's own card
+// is refused.
+func addPartner(v *vault.Vault, card sync.Card) (*vault.Contact, error) {
+	own, err := sync.OwnCard(v)
+	if err != nil {
+		return nil, err
+	}
+	if own.Recipient == card.Recipient {
+		return nil, errors.New("that is this vault's own card")
+	}
+	c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
+	return c, v.AddContact(c)
 }

@@ -120,6 +120,54 @@ func (s *session) cardScreen(first bool) screen {
 	return s.text(a.tr("Contact card"), b.String(), s.goHome)
 }
 
+// partnerScreen adds a partner from their contact card, pasted or read
+// from a file on a drive, so a worker never has to leave the session (whose
+// lock keeps 'fieldvault contact add' out) to do it.
+func (s *session) partnerScreen() screen {
+	a := s.a
+	var line string
+	in := huh.NewInput().Title(a.tr("Paste the partner's contact card, or type the path of a file holding it")).
+		Description(a.tr("The card is the line 'fieldvault card' prints on their laptop. Leave it empty to go back.")).
+		Value(&line).CharLimit(4096)
+	return s.form("", func() tea.Cmd {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			return s.goHome()
+		}
+		if !strings.HasPrefix(line, "fieldvault-card-") {
+			data, err := os.ReadFile(expandHome(line))
+			if err != nil {
+				return s.show(s.text(a.tr("Add a partner"), a.trf("Cannot read %s: it is neither a contact card nor a file holding one.", line), s.goHome))
+			}
+			line = string(data)
+		}
+		card, err := partnerCard(line)
+		if err != nil {
+			return s.show(s.text(a.tr("Add a partner"), a.explainShort(err), s.goHome))
+		}
+		return s.show(s.confirmPartnerScreen(card))
+	}, huh.NewGroup(in))
+}
+
+// confirmPartnerScreen shows the card's name and fingerprint, to be read
+// aloud with the partner, before the card is added.
+func (s *session) confirmPartnerScreen(card sync.Card) screen {
+	a := s.a
+	add := false
+	c := huh.NewConfirm().Title(a.trf("Add %s?", card.Name)).
+		Description(a.trf("Fingerprint: %s", card.Fingerprint()) + "\n" + a.tr("Read the fingerprint aloud to the partner: theirs must be the same.")).
+		Affirmative(a.tr("Add")).Negative(a.tr("Back")).Value(&add)
+	return s.form("", func() tea.Cmd {
+		if !add {
+			return s.goHome()
+		}
+		if _, err := addPartner(s.v, card); err != nil {
+			return s.home(a.explainShort(err))
+		}
+		return s.home(a.trf("Added %s. Fingerprint: %s", card.Name, card.Fingerprint()))
+	}, huh.NewGroup(c))
+}
+
 // unlockScreen asks for the passphrase. notice says why it is shown.
 func (s *session) unlockScreen(notice string) screen {
 	a := s.a
@@ -177,6 +225,7 @@ func (s *session) home(notice string) tea.Cmd {
 		huh.NewOption(a.tr("Export to USB"), "export"),
 		huh.NewOption(a.tr("Import a bundle or receipt"), "import"),
 		huh.NewOption(a.tr("This vault's contact card"), "card"),
+		huh.NewOption(a.tr("Add a partner"), "partner"),
 		huh.NewOption(a.tr("Language: English / Bahasa Indonesia"), "lang"),
 		huh.NewOption(a.tr("Lock"), "lock"),
 		huh.NewOption(a.tr("Quit"), "quit"),
@@ -198,6 +247,8 @@ func (s *session) home(notice string) tea.Cmd {
 			return s.show(s.folderScreen(a.tr("Import from which folder?"), s.importFileScreen))
 		case "card":
 			return s.show(s.cardScreen(false))
+		case "partner":
+			return s.show(s.partnerScreen())
 		case "lang":
 			return s.show(s.langScreen())
 		case "lock":

@@ -15,6 +15,14 @@ var indonesian = map[string]string{
 	// The session.
 	"interrupted; the interview is kept as draft %s":                   "terputus; wawancara disimpan sebagai draf %s",
 	"continue it from the home screen, or with 'fieldvault resume %s'": "lanjutkan dari layar utama, atau dengan 'fieldvault resume %s'",
+	// Adding a partner from the home screen.
+	"Add a partner": "Tambah mitra",
+	"Paste the partner's contact card, or type the path of a file holding it":                   "Tempelkan kartu kontak mitra, atau ketik jalur berkas yang memuatnya",
+	"The card is the line 'fieldvault card' prints on their laptop. Leave it empty to go back.": "Kartu itu adalah baris yang dicetak 'fieldvault card' di laptop mereka. Biarkan kosong untuk kembali.",
+	"Cannot read %s: it is neither a contact card nor a file holding one.":                      "Tidak dapat membaca %s: itu bukan kartu kontak dan bukan berkas yang memuatnya.",
+	"Add %s?":                   "Tambahkan %s?",
+	"Add":                       "Tambah",
+	"Added %s. Fingerprint: %s": "%s ditambahkan. Sidik jari: %s",
 	// The accessible home menu.
 	"Resume a draft": "Lanjutkan draf",
 	"Lock and quit":  "Kunci dan keluar",

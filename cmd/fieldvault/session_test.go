@@ -470,3 +470,26 @@ func TestSessionInterruptSaysDraftKept(t *testing.T) {
 		t.Errorf("draft %s not listed:\n%s", m[1], out)
 	}
 }
+
+// A partner is added from the home screen, from a pasted card, after its
+// fingerprint is shown: no need to leave the session for 'contact add'.
+func TestSessionAddPartner(t *testing.T) {
+	sv := newSessionVault(t)
+	sv.run("", "init", "--worker", "Sari")
+	partner := newSessionVault(t)
+	partner.run("", "init", "--name", "Yayasan Pelangi", "--worker", "Dewi")
+	card := strings.TrimSpace(strings.SplitN(partner.run("", "card"), "\n", 2)[0])
+	tm := sv.start()
+	tm.unlock()
+	tm.choose("Add a partner")
+	tm.wait(`Paste the partner's contact card`)
+	tm.keys("text:"+card, "Enter")
+	tm.wait(`Add Yayasan Pelangi\?[\s\S]*Fingerprint: [A-Z2-7]{4}-`)
+	tm.keys("Left", "Enter") // Add
+	tm.wait(`Added Yayasan Pelangi\. Fingerprint: [A-Z2-7-]{19}[\s\S]*What would you like to do\?`)
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+	if out := sv.run("", "contact", "list"); !strings.Contains(out, "Yayasan Pelangi") {
+		t.Fatalf("the partner was not added:\n%s", out)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // name; once it is synced it is renamed to a fresh FAT-safe name, then read
 // back and compared. A full, removed or read-only disk leaves no file under
 // a final name. It returns the final path.
-func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
+func writeAtomic(dir, kind string, fill func(w io.Writer) error) (string, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return "", fmt.Errorf("cannot use %s: %w", dir, err)
@@ -49,7 +49,7 @@ func writeAtomic(dir string, fill func(w io.Writer) error) (string, error) {
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("write to %s: %w", dir, err)
 	}
-	final := filepath.Join(dir, fileName())
+	final := filepath.Join(dir, fileName(kind))
 	if _, err := os.Lstat(final); err == nil {
 		return "", errors.New("a file with the new name already exists; try again")
 	}

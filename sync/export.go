@@ -108,7 +108,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Withdrawals: withdrawals,
 	}
 	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew}
-	path, err := writeAtomic(dir, func(w io.Writer) error {
+	path, err := writeAtomic(dir, KindBundle, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, recipient)
 		if err != nil {
 			return err

@@ -772,7 +772,7 @@ func writeReceipt(v *vault.Vault, ck *Checked, dir string, records []Entry, dele
 	if err != nil {
 		return "", err
 	}
-	return writeAtomic(dir, func(w io.Writer) error {
+	return writeAtomic(dir, KindReceipt, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, rcpt)
 		if err != nil {
 			return err
@@ -909,3 +909,20 @@ func notOwner(err error, ck *Checked) error {
 
 // ReceiptDir is where a receipt goes by default: beside the bundle.
 func ReceiptDir(bundlePath string) string { return filepath.Dir(bundlePath) }
+
+// ForThisVault reports whether the file at path is an age file addressed
+// to this vault. It reads only the header: a quick look for a file picker,
+// not a check (Verify is).
+func ForThisVault(v *vault.Vault, path string) bool {
+	id, err := v.Identity()
+	if err != nil {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = age.Decrypt(bufio.NewReader(f), id)
+	return err == nil
+}

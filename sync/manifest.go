@@ -366,9 +366,27 @@ func entryIndex(es []Entry, id uuid.UUID) (int, bool) {
 	return slices.BinarySearchFunc(es, id, func(e Entry, id uuid.UUID) int { return bytes.Compare(e.ID[:], id[:]) })
 }
 
-// fileName returns a FAT-safe name that says nothing about the content.
-func fileName() string {
+// fileName returns a FAT-safe name that says nothing about the content
+// but its kind: fv-….age for a bundle, fv-r-….age for a receipt, so a
+// worker can tell them apart on a stick.
+func fileName(kind string) string {
 	b := make([]byte, 10)
 	rand.Read(b)
-	return "fv-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)) + ".age"
+	prefix := "fv-"
+	if kind == KindReceipt {
+		prefix = "fv-r-"
+	}
+	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)) + ".age"
+}
+
+// KindOfName says whether a file name is a receipt's or a bundle's, as
+// fieldvault names them; "" for neither.
+func KindOfName(name string) string {
+	switch {
+	case !strings.HasPrefix(name, "fv-") || !strings.HasSuffix(name, ".age"):
+		return ""
+	case strings.HasPrefix(name, "fv-r-"):
+		return KindReceipt
+	}
+	return KindBundle
 }

@@ -600,3 +600,18 @@ func TestSeenAndGap(t *testing.T) {
 		t.Fatalf("the receipt again: %+v", again)
 	}
 }
+
+// Receipts and bundles are told apart by name; a quick look tells whether
+// a file is addressed to this vault.
+func TestNamesAndAddressee(t *testing.T) {
+	p := newPair(t)
+	intakes(t, p.field, 1, "Partner NGO")
+	b := mustExport(t, p.field, "Partner NGO")
+	r := mustImport(t, p.partner, b.Path)
+	if KindOfName(filepath.Base(b.Path)) != KindBundle || KindOfName(filepath.Base(r.ReceiptPath)) != KindReceipt || KindOfName("notes.txt") != "" {
+		t.Fatalf("names: %s, %s", b.Path, r.ReceiptPath)
+	}
+	if !ForThisVault(p.partner, b.Path) || ForThisVault(p.field, b.Path) || !ForThisVault(p.field, r.ReceiptPath) {
+		t.Fatal("ForThisVault is wrong about who a file is for")
+	}
+}

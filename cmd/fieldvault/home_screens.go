@@ -585,13 +585,13 @@ func expandHome(p string) string {
 // importFileScreen lists the bundles and receipts in dir, newest first.
 func (s *session) importFileScreen(dir string) screen {
 	a := s.a
-	files := bundleFiles(dir)
+	files := s.importable(bundleFiles(dir))
 	if len(files) == 0 {
-		return s.text(a.tr("Import a bundle or receipt"), a.trf("There is no bundle or receipt (fv-….age) in %s.", dir), s.goHome)
+		return s.text(a.tr("Import a bundle or receipt"), a.trf("There is no bundle or receipt for this vault in %s that was not imported already.", dir), s.goHome)
 	}
 	var opts []huh.Option[string]
 	for _, f := range files {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %s", filepath.Base(f.path), day(f.mod)), f.path))
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %s  %s", a.trValue(sync.KindOfName(filepath.Base(f.path))), filepath.Base(f.path), day(f.mod)), f.path))
 	}
 	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
 	var file string
@@ -632,6 +632,27 @@ type bundleFile struct {
 }
 
 // bundleFiles finds fieldvault's files in dir: fv-<random>.age.
+// importable keeps the files addressed to this vault that it has not
+// imported yet. Whether a file was imported shows only once it is read
+// whole, so that is checked for files up to 4 MiB (a few thousand
+// records); a larger one is listed, and importing it again changes
+// nothing.
+func (s *session) importable(files []bundleFile) []bundleFile {
+	var out []bundleFile
+	for _, f := range files {
+		if !sync.ForThisVault(s.v, f.path) {
+			continue
+		}
+		if fi, err := os.Stat(f.path); err == nil && fi.Size() <= 4<<20 {
+			if ck, err := sync.Verify(s.v, f.path); err == nil && ck.Seen {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 func bundleFiles(dir string) []bundleFile {
 	entries, _ := os.ReadDir(dir)
 	var out []bundleFile

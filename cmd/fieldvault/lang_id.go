@@ -15,6 +15,8 @@ var indonesian = map[string]string{
 	// The session.
 	"interrupted; the interview is kept as draft %s":                   "terputus; wawancara disimpan sebagai draf %s",
 	"continue it from the home screen, or with 'fieldvault resume %s'": "lanjutkan dari layar utama, atau dengan 'fieldvault resume %s'",
+	// The import picker.
+	"There is no bundle or receipt for this vault in %s that was not imported already.": "Tidak ada bundel atau tanda terima untuk brankas ini di %s yang belum diimpor.",
 	// Adding a partner from the home screen.
 	"Add a partner": "Tambah mitra",
 	"Paste the partner's contact card, or type the path of a file holding it":                   "Tempelkan kartu kontak mitra, atau ketik jalur berkas yang memuatnya",
@@ -130,12 +132,11 @@ var indonesian = map[string]string{
 	"Wrote bundle %d for %s: %d records, %d withdrawal notices, in %s":       "Bundel %d untuk %s ditulis: %d catatan, %d pemberitahuan penarikan, di %s",
 	"Removable drives found on this laptop.":                                 "Drive lepas pasang yang ditemukan di laptop ini.",
 	"No removable drive was found; plug in the USB stick, or type a folder.": "Tidak ada drive lepas pasang; colokkan USB, atau ketik sebuah folder.",
-	"Type a folder…":                                  "Ketik folder…",
-	"A folder path. Leave it empty to go back.":       "Jalur folder. Biarkan kosong untuk kembali.",
-	"There is no folder there.":                       "Tidak ada folder di sana.",
-	"Import from which folder?":                       "Impor dari folder mana?",
-	"There is no bundle or receipt (fv-….age) in %s.": "Tidak ada bundel atau tanda terima (fv-….age) di %s.",
-	"Which file?":                                     "Berkas yang mana?",
+	"Type a folder…":                            "Ketik folder…",
+	"A folder path. Leave it empty to go back.": "Jalur folder. Biarkan kosong untuk kembali.",
+	"There is no folder there.":                 "Tidak ada folder di sana.",
+	"Import from which folder?":                 "Impor dari folder mana?",
+	"Which file?":                               "Berkas yang mana?",
 	"Everything is checked before the vault changes; a file that is not addressed to this vault, not signed by a known partner, or altered is refused.": "Semuanya diperiksa sebelum brankas berubah; berkas yang tidak ditujukan ke brankas ini, tidak ditandatangani mitra yang dikenal, atau telah diubah akan ditolak.",
 	"Checking and importing…":                                        "Memeriksa dan mengimpor…",
 	"Not imported: %s.":                                              "Tidak diimpor: %s.",

@@ -280,7 +280,6 @@ func (s *session) intakeScreen() screen {
 		if err != nil {
 			return s.home(a.explainShort(err))
 		}
-		sess.Engine.SetWorkerLang(s.a.lang())
 		return s.startInterview(sess)
 	}, huh.NewGroup(sel))
 }
@@ -299,6 +298,7 @@ func languageName(l string) string {
 func (s *session) startInterview(sess *intake.Session) tea.Cmd {
 	// The session's header and footer take 6 lines, the interview's keys 2.
 	f := &intake.Form{Save: sess.Save, Plain: s.plain, Reserve: 8}
+	sess.Engine.SetWorkerLang(s.a.lang()) // alerts and worker questions in the interface's language
 	s.isess = sess
 	s.iv = f.Interview(sess.Engine, func() tea.Msg { return ivEnded{} })
 	return s.show(&interviewScreen{s})
@@ -369,7 +369,6 @@ func (s *session) resumeScreen(sums []vault.Summary) screen {
 		if err != nil {
 			return s.home(a.explainShort(err))
 		}
-		sess.Engine.SetWorkerLang(s.a.lang())
 		return s.startInterview(sess)
 	}, huh.NewGroup(sel))
 }

@@ -94,7 +94,6 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 		if err != nil {
 			return err
 		}
-		sess.Engine.SetWorkerLang(a.lang())
 		return a.interview(ctx, sess)
 	})
 }
@@ -126,6 +125,7 @@ func (a *app) needTerminal(hint string) error {
 // interview runs a session with the runner this terminal calls for, and
 // says where the record is.
 func (a *app) interview(ctx context.Context, sess *intake.Session) error {
+	sess.Engine.SetWorkerLang(a.lang()) // alerts and worker questions in the interface's language
 	var err error
 	if a.accessible() {
 		p := &intake.Plain{In: a.in, Out: a.out, Save: sess.Save}

@@ -112,6 +112,7 @@ func (h *plainHome) choose(ctx context.Context, n int) (int, error) {
 }
 
 func (h *plainHome) interview(ctx context.Context, sess *intake.Session) error {
+	sess.Engine.SetWorkerLang(h.a.lang()) // alerts and worker questions in the interface's language
 	p := &intake.Plain{Out: h.a.out, Save: sess.Save, Lines: h.lines}
 	if err := p.Run(ctx, sess.Engine); err != nil {
 		return h.a.interrupted(sess, err)
@@ -141,7 +142,6 @@ func (h *plainHome) intake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sess.Engine.SetWorkerLang(h.a.lang())
 	return h.interview(ctx, sess)
 }
 
@@ -171,7 +171,6 @@ func (h *plainHome) resume(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sess.Engine.SetWorkerLang(h.a.lang())
 	return h.interview(ctx, sess)
 }
 

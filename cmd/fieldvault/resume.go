@@ -29,7 +29,6 @@ func newResumeCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				sess.Engine.SetWorkerLang(a.lang())
 				n, total := sess.Engine.Progress()
 				fmt.Fprintf(a.err, "Continuing draft %s at page %d of %d.\n", id, n, total)
 				return a.interview(cmd.Context(), sess)

@@ -106,26 +106,8 @@ func TestTerminalIntake(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	tmp := filepath.Join(dir, "tmp")
-	os.Mkdir(tmp, 0o700)
-	env := []string{
-		"FIELDVAULT_VAULT=" + filepath.Join(dir, "vault.db"),
-		"FIELDVAULT_PASSPHRASE='correct horse battery'",
-		"FIELDVAULT_KDF_WORK_FACTOR=10",
-		"TMPDIR=" + tmp,
-		"TERM=xterm-256color",
-		"NO_COLOR=1",
-	}
-	run := func(args ...string) string {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "FIELDVAULT_VAULT="+filepath.Join(dir, "vault.db"), "FIELDVAULT_PASSPHRASE=correct horse battery", "FIELDVAULT_KDF_WORK_FACTOR=10")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("fieldvault %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	run("init", "--worker", "Sari")
+	env := childEnv(dir)
+	run := childVault(t, bin, dir)
 
 	tm := startTmux(t, env, bin+" intake")
 	tm.wait(`Read this aloud before any question`)

@@ -69,20 +69,26 @@ func (h *plainHome) loop(ctx context.Context) error {
 			fmt.Fprintln(a.out, a.tr("Locked."))
 			return nil
 		}
-		if err != nil {
-			if errors.Is(err, intake.ErrInputEnded) || errors.Is(err, context.Canceled) || errors.Is(err, errCancelled) {
-				return h.ended(err)
-			}
+		var ce *cancelError
+		switch {
+		case err == nil:
+		case errors.As(err, &ce) || errors.Is(err, intake.ErrInputEnded) || errors.Is(err, context.Canceled) || errors.Is(err, errCancelled):
+			return h.ended(err)
+		default:
 			// One sentence, and back to the menu: nothing was changed.
 			a.report(err)
 		}
 	}
 }
 
-// ended: the input ended or Ctrl+C; any interview was kept as a draft.
+// ended: the input ended (nothing more to do) or Ctrl+C (exit 130, saying
+// where an interrupted interview was kept).
 func (h *plainHome) ended(err error) error {
-	if errors.Is(err, intake.ErrInputEnded) {
+	switch {
+	case errors.Is(err, intake.ErrInputEnded):
 		return nil
+	case errors.Is(err, context.Canceled):
+		return errCancelled
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	gosync "sync"
 	"time"
 
 	"github.com/fieldvault/fieldvault/schema"
@@ -76,6 +77,34 @@ type Engine struct {
 	// question on the same page is asked: consent gates, and questions a
 	// condition on their page reads.
 	decides map[string]bool
+	// furthest is the furthest page answered: a page before it is a
+	// revisit, whose changed answers may hide answers given after it.
+	furthest int
+}
+
+// decidesCache keeps each questionnaire's deciding questions: a bulk
+// intake makes an engine per line.
+var decidesCache gosync.Map // *schema.Schema → map[string]bool
+
+func decidesOf(s *schema.Schema) map[string]bool {
+	if d, ok := decidesCache.Load(s); ok {
+		return d.(map[string]bool)
+	}
+	d := map[string]bool{}
+	for _, p := range s.Pages {
+		onPage := map[string]bool{}
+		for _, q := range p.Questions {
+			if q.Gate {
+				d[q.ID] = true
+			}
+			for _, id := range q.When.Reads() {
+				d[id] = d[id] || onPage[id]
+			}
+			onPage[q.ID] = true
+		}
+	}
+	decidesCache.Store(s, d)
+	return d
 }
 
 // New starts an interview with s.
@@ -108,17 +137,15 @@ func Restore(s *schema.Schema, st State, opts Options) (*Engine, error) {
 	if st.Page < 0 || st.Page > len(s.Pages) {
 		return nil, errors.New("the draft points to a page the questionnaire does not have")
 	}
-	e := &Engine{s: s, opts: opts, st: st, alerted: map[int]bool{}, decides: map[string]bool{}}
-	for _, p := range s.Pages {
-		onPage := map[string]bool{}
-		for _, q := range p.Questions {
-			if q.Gate {
-				e.decides[q.ID] = true
+	e := &Engine{s: s, opts: opts, st: st, alerted: map[int]bool{}, decides: decidesOf(s), furthest: st.Page}
+	// How far a draft got: answers on pages after the current one mean a
+	// page is being revisited.
+	for i := len(s.Pages) - 1; i > st.Page && e.furthest == st.Page; i-- {
+		for _, q := range s.Pages[i].Questions {
+			if _, ok := st.Answers[q.ID]; ok || slices.Contains(st.Skipped, q.ID) {
+				e.furthest = i
+				break
 			}
-			for _, id := range q.When.Reads() {
-				e.decides[id] = e.decides[id] || onPage[id]
-			}
-			onPage[q.ID] = true
 		}
 	}
 	// Alerts already true were shown before the draft was saved.
@@ -398,7 +425,10 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 		}
 	}
 	e.st.Skipped = append(e.st.Skipped, skipped...)
-	e.forgetUnasked()
+	if e.st.Page < e.furthest {
+		e.forgetUnasked()
+	}
+	e.furthest = max(e.furthest, e.st.Page)
 
 	for i := range p.Questions {
 		q := &p.Questions[i]

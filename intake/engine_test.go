@@ -557,3 +557,38 @@ func TestWorkerTextsInWorkerLanguage(t *testing.T) {
 		t.Error("a worker's question was shown in the interview's language")
 	}
 }
+
+// An answer changed on a revisited page forgets what it hides on later
+// pages: follow-up refused after all, the contact method goes.
+func TestRevisitForgetsHiddenAnswers(t *testing.T) {
+	e := newEngine(t, "en")
+	submit(t, e, adultConsent)
+	for e.Page().ID != "followup" {
+		submit(t, e, nil)
+	}
+	submit(t, e, map[string]any{"followup.contact_method": "phone"})
+	if e.State().Answers["followup.contact_method"] != "phone" {
+		t.Fatalf("not stored: %v", e.State().Answers)
+	}
+	// Back to the consent page, now without follow-up.
+	e.st.Done, e.st.Page = false, len(e.Schema().Pages)-1
+	for e.Back() {
+	}
+	if e.Page().ID != "consent" {
+		t.Fatalf("back at %s", e.Page().ID)
+	}
+	changed := map[string]any{}
+	for k, v := range adultConsent {
+		changed[k] = v
+	}
+	changed["consent.followup"] = false
+	submit(t, e, changed)
+	if _, ok := e.State().Answers["followup.contact_method"]; ok {
+		t.Fatal("an answer the changed consent hides is still kept")
+	}
+	finish(t, e)
+	r, err := e.Record("")
+	if err != nil || strings.Contains(string(r.Body), "followup.contact_method") {
+		t.Fatalf("the record holds a hidden answer: %s, %v", r.Body, err)
+	}
+}

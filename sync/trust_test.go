@@ -615,3 +615,80 @@ func TestNamesAndAddressee(t *testing.T) {
 		t.Fatal("ForThisVault is wrong about who a file is for")
 	}
 }
+
+// A card's name may be 80 characters (any script), not 81.
+func TestCardNameLength(t *testing.T) {
+	v := newVault(t, "x")
+	c, err := OwnCard(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, ok := range map[int]bool{80: true, 81: false} {
+		c.Name = strings.Repeat("é", n)
+		_, err := ParseCard(c.String())
+		if (err == nil) != ok {
+			t.Errorf("a name of %d characters: %v", n, err)
+		}
+	}
+}
+
+// A delivered record sent again (--all) goes as complete: delivered is the
+// sender's bookkeeping, not the partner's.
+func TestDeliveredSentAgainAsComplete(t *testing.T) {
+	p := newPair(t)
+	id := intakes(t, p.field, 1, "Partner NGO")[0]
+	imp := mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	mustImport(t, p.field, imp.ReceiptPath)
+	if status(t, p.field, id) != vault.StatusDelivered {
+		t.Fatal("not delivered")
+	}
+	res, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := p.partner.Identity()
+	f, _ := os.Open(res.Path)
+	defer f.Close()
+	plain, err := age.Decrypt(f, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(plain)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("the record is not in the bundle: %v", err)
+		}
+		if h.Name != "records/"+id+".json" {
+			continue
+		}
+		var r vault.Record
+		body, _ := io.ReadAll(tr)
+		if err := json.Unmarshal(body, &r); err != nil || r.Status != vault.StatusComplete {
+			t.Fatalf("the record went as %q (%v)", r.Status, err)
+		}
+		return
+	}
+}
+
+// After a withdrawal notice is applied, the deleted record's ciphertext is
+// nowhere in the partner's vault file: the vault was compacted.
+func TestWithdrawalCompactsPartner(t *testing.T) {
+	p := newPair(t)
+	id := intakes(t, p.field, 1, "Partner NGO")[0]
+	mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path)
+	blob := rawValue(t, &p.partner, "records", id)
+	if len(blob) == 0 {
+		t.Fatal("no record at the partner")
+	}
+	if _, err := Withdraw(p.field, id); err != nil {
+		t.Fatal(err)
+	}
+	if imp := mustImport(t, p.partner, mustExport(t, p.field, "Partner NGO").Path); imp.Deleted != 1 {
+		t.Fatalf("deleted %d", imp.Deleted)
+	}
+	file, _ := os.ReadFile(p.partner.Path())
+	if bytes.Contains(file, blob[len(blob)-64:]) {
+		t.Fatal("the withdrawn record's ciphertext lingers in the partner's vault file")
+	}
+}

@@ -498,3 +498,25 @@ func TestSessionAddPartner(t *testing.T) {
 		t.Fatalf("the partner was not added:\n%s", out)
 	}
 }
+
+// An interview in Bahasa Indonesia on an English interface: the person's
+// questions in Indonesian, the worker's (who consents, under 18) in English.
+func TestSessionWorkerQuestionsInInterfaceLanguage(t *testing.T) {
+	sv := newSessionVault(t)
+	sv.run("", "init", "--worker", "Sari")
+	tm := sv.start()
+	tm.unlock()
+	tm.keys("Enter")
+	tm.wait(`In which language is the interview\?`)
+	tm.choose("Bahasa Indonesia")
+	tm.wait(`Bacakan ini sebelum pertanyaan apa pun`)
+	tm.keys("Enter")
+	tm.wait(`Apakah Anda setuju untuk berbicara dengan saya sekarang\?`)
+	tm.keys("Enter")
+	s := tm.wait(`Who is giving consent\?[\s\S]*Is the person under 18\?`)
+	if strings.Contains(s, "Siapa yang memberikan persetujuan") {
+		t.Errorf("a worker's question is in the interview's language:\n%s", s)
+	}
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+}

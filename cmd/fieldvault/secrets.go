@@ -14,7 +14,6 @@ var secretVars = []string{"FIELDVAULT_PASSPHRASE", "FIELDVAULT_NEW_PASSPHRASE"}
 // returns a getenv that still finds them. It also stops the process from
 // dumping core, where the system allows: a core file would hold keys.
 func takeSecrets(getenv func(string) string) func(string) string {
-	noCoreDumps()
 	kept := map[string]string{}
 	for _, name := range secretVars {
 		if v, ok := os.LookupEnv(name); ok {
@@ -22,7 +21,10 @@ func takeSecrets(getenv func(string) string) func(string) string {
 			os.Unsetenv(name)
 		}
 	}
+	// Scrub first: once the process is not dumpable, /proc/self/mem
+	// belongs to root and an ordinary user's process cannot open it.
 	scrubEnviron(secretVars)
+	noCoreDumps()
 	return func(name string) string {
 		if v, ok := kept[name]; ok {
 			return v

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,10 +19,41 @@ import (
 // the process writes no core file.
 func TestPassphraseLeavesTheEnvironment(t *testing.T) {
 	bin := buildBinary(t)
+	t.Run("this user", func(t *testing.T) { environScrubbed(t, bin, nil) })
+	// An ordinary user's process may open its own /proc/self/mem only
+	// while it is dumpable: the scrubbing must come first.
+	t.Run("an ordinary user", func(t *testing.T) {
+		if os.Getuid() != 0 {
+			t.Skip("needs root to run fieldvault as another user")
+		}
+		environScrubbed(t, bin, &syscall.Credential{Uid: 65534, Gid: 65534})
+	})
+}
+
+func environScrubbed(t *testing.T, bin string, as *syscall.Credential) {
 	dir := t.TempDir()
+	if as != nil {
+		// A folder and a binary the other user can reach.
+		var err error
+		if dir, err = os.MkdirTemp("", "fv-other-user-"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		os.Chmod(dir, 0o777)
+		data, _ := os.ReadFile(bin)
+		bin = filepath.Join(dir, "fieldvault")
+		os.WriteFile(bin, data, 0o755)
+	}
+	command := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		if as != nil {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: as}
+		}
+		return cmd
+	}
 	const pass = "CanaryPassphraseEnviron"
 	env := append(os.Environ(), "FIELDVAULT_VAULT="+filepath.Join(dir, "vault.db"), "FIELDVAULT_KDF_WORK_FACTOR=10")
-	init := exec.Command(bin, "init", "--worker", "Sari")
+	init := command("init", "--worker", "Sari")
 	init.Env = append(env, "FIELDVAULT_NEW_PASSPHRASE="+pass)
 	if out, err := init.CombinedOutput(); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
@@ -34,7 +66,7 @@ func TestPassphraseLeavesTheEnvironment(t *testing.T) {
 		t.Log("core files are not allowed here at all; their limit is not tested")
 	}
 	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{Cur: lim.Max, Max: lim.Max})
-	cmd := exec.Command(bin, "intake", "--accessible", "--lang", "en")
+	cmd := command("intake", "--accessible", "--lang", "en")
 	cmd.Env = append(env, "FIELDVAULT_PASSPHRASE="+pass)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()

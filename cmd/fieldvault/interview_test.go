@@ -227,3 +227,35 @@ func TestTerminalAccessibleHome(t *testing.T) {
 		t.Errorf("the record from the accessible home:\n%s", out)
 	}
 }
+
+// Ctrl+A on a multiple choice, in a real terminal, ticks nothing: it would
+// tick "prefer not to answer" with the answers, which are exclusive.
+func TestTerminalSelectAllOff(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	run := childVault(t, bin, dir)
+	tm := startTmux(t, childEnv(dir), bin+" intake --lang en")
+	tm.wait(`Read this aloud`)
+	tm.keys("Enter", "Enter")
+	tm.wait(`Who is giving consent\?`)
+	tm.keys("Enter", "Down", "Enter", "Enter") // self, adult, may store
+	tm.wait(`Which kinds of help`)
+	tm.keys("Enter", "Enter", "Down", "Enter", "Enter") // no partner, no referral, no follow-up, nothing withheld
+	for range 60 {
+		if strings.Contains(tm.screen(), "Do you need clothes now?") {
+			break
+		}
+		tm.keys("Enter")
+	}
+	tm.wait(`Do you need clothes now\?`)
+	tm.keys("Up", "Up", "Enter") // yes
+	tm.wait(`What do you need\?`)
+	tm.keys("C-a", "Enter")
+	id := enterThrough(t, tm)
+	rec := childRecord(t, run, id)
+	items, ok := rec.Body.Answers["clothing.items"].([]any)
+	if !ok || len(items) != 0 {
+		t.Fatalf("after Ctrl+A, clothing.items = %v (want none ticked)", rec.Body.Answers["clothing.items"])
+	}
+}

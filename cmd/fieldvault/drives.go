@@ -69,3 +69,18 @@ func unescapeMount(s string) string {
 	r := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
 	return r.Replace(s)
 }
+
+// removableRoots turns Windows' bit mask of drive letters (bit 0 is A:)
+// into the root folders of the removable ones.
+func removableRoots(mask uint32, removable func(root string) bool) []string {
+	var out []string
+	for i := range 26 {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if root := string(rune('A'+i)) + `:\`; removable(root) {
+			out = append(out, root)
+		}
+	}
+	return out
+}

@@ -30,3 +30,13 @@ func TestWrap(t *testing.T) {
 		t.Errorf("wrap =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// Windows: the drive letters in the mask, kept where the drive is removable.
+func TestRemovableRoots(t *testing.T) {
+	mask := uint32(1<<2 | 1<<4 | 1<<5 | 1<<25) // C:, E:, F:, Z:
+	removable := map[string]bool{`E:\`: true, `Z:\`: true}
+	got := removableRoots(mask, func(root string) bool { return removable[root] })
+	if !slices.Equal(got, []string{`E:\`, `Z:\`}) {
+		t.Fatalf("removableRoots = %q", got)
+	}
+}

@@ -9,16 +9,8 @@ func windowsDrives() []string {
 	if err != nil {
 		return nil
 	}
-	var out []string
-	for i := range 26 {
-		if mask&(1<<i) == 0 {
-			continue
-		}
-		root := string(rune('A'+i)) + `:\`
+	return removableRoots(mask, func(root string) bool {
 		p, err := windows.UTF16PtrFromString(root)
-		if err == nil && windows.GetDriveType(p) == windows.DRIVE_REMOVABLE {
-			out = append(out, root)
-		}
-	}
-	return out
+		return err == nil && windows.GetDriveType(p) == windows.DRIVE_REMOVABLE
+	})
 }

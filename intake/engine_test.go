@@ -547,7 +547,7 @@ func TestWorkerTextsInWorkerLanguage(t *testing.T) {
 		"Who is giving consent?",                                   // to the worker
 		"On what basis is a child interviewed?",
 		"1) A parent or guardian consented",
-		"!! " + text("en", msgAlert),
+		"!! " + text("en", msgAlert) + ": Stop and make the person safe first",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the run does not show %q:\n%s", want, out.String())

@@ -517,6 +517,14 @@ func TestSessionWorkerQuestionsInInterfaceLanguage(t *testing.T) {
 	if strings.Contains(s, "Siapa yang memberikan persetujuan") {
 		t.Errorf("a worker's question is in the interview's language:\n%s", s)
 	}
+	// An adult who may be recorded, shares with nobody, no referral, no
+	// follow-up; then in danger right now: the alert is for the worker.
+	tm.keys("Enter", "Down", "Enter", "Enter")
+	tm.wait(`Bolehkah kami menghubungi Anda nanti`)
+	tm.keys("Enter", "Enter", "Down", "Enter", "Enter")
+	tm.wait(`Apakah Anda dalam bahaya saat ini\?`)
+	tm.keys("Up", "Up", "Enter", "Enter", "Enter")
+	tm.wait(`ACT NOW[\s\S]*Stop and make the person safe first`)
 	tm.keys("Escape")
 	tm.wait(`EXIT=0`)
 }

@@ -135,7 +135,11 @@ func TestCrashSafety(t *testing.T) {
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			killed++
-			killedIn[strings.Join(args[2:min(4, len(args))], " ")]++
+			what := args[2]
+			if what == "passphrase" {
+				what += " " + args[3]
+			}
+			killedIn[what]++
 		}
 		if args[2] == "intake" {
 			for _, id := range strings.Fields(out.String()) {

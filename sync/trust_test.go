@@ -506,7 +506,11 @@ func testReencryptedForgeries(t *testing.T) {
 		}
 		body, _ := io.ReadAll(tr)
 		if strings.HasPrefix(h.Name, "records/") {
-			body = bytes.Replace(body, []byte(`"triage":"soon"`), []byte(`"triage":"later"`), 1)
+			changed := bytes.Replace(body, []byte(`"triage":"soon"`), []byte(`"triage":"later"`), 1)
+			if bytes.Equal(changed, body) {
+				t.Fatalf("the record holds no triage to change: %s", body)
+			}
+			body = changed
 		}
 		writeTar(tw, h.Name, body)
 	}

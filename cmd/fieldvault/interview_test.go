@@ -165,11 +165,7 @@ func TestTerminalNoExternalEditor(t *testing.T) {
 	editor := filepath.Join(dir, "editor.sh")
 	os.WriteFile(editor, []byte("#!/bin/sh\necho \"$@\" >> "+called+"\n"), 0o700)
 	tm := startTmux(t, append(childEnv(dir), "EDITOR="+editor, "VISUAL="+editor), bin+" intake --lang en")
-	tm.wait(`Read this aloud`)
-	tm.keys("Enter", "Enter")
-	tm.wait(`Who is giving consent\?`)
-	tm.keys("Enter", "Down", "Enter", "Enter") // self, adult, may store
-	tm.wait(`Which kinds of help`)
+	toReferral(tm)
 	tm.keys("Enter", "Enter", "Enter") // no partner, no referral, follow-up yes
 	tm.wait(`Is there anything we must not share`)
 	tm.keys("text:CanaryEditorSecret", "C-e")
@@ -236,11 +232,7 @@ func TestTerminalSelectAllOff(t *testing.T) {
 	dir := t.TempDir()
 	run := childVault(t, bin, dir)
 	tm := startTmux(t, childEnv(dir), bin+" intake --lang en")
-	tm.wait(`Read this aloud`)
-	tm.keys("Enter", "Enter")
-	tm.wait(`Who is giving consent\?`)
-	tm.keys("Enter", "Down", "Enter", "Enter") // self, adult, may store
-	tm.wait(`Which kinds of help`)
+	toReferral(tm)
 	tm.keys("Enter", "Enter", "Down", "Enter", "Enter") // no partner, no referral, no follow-up, nothing withheld
 	for range 60 {
 		if strings.Contains(tm.screen(), "Do you need clothes now?") {
@@ -258,4 +250,15 @@ func TestTerminalSelectAllOff(t *testing.T) {
 	if !ok || len(items) != 0 {
 		t.Fatalf("after Ctrl+A, clothing.items = %v (want none ticked)", rec.Body.Answers["clothing.items"])
 	}
+}
+
+// toReferral answers the start of an English consent page as an adult who
+// agrees to talk and to be recorded, up to the referral question.
+func toReferral(tm *tmuxTerm) {
+	tm.t.Helper()
+	tm.wait(`Read this aloud`)
+	tm.keys("Enter", "Enter")
+	tm.wait(`Who is giving consent\?`)
+	tm.keys("Enter", "Down", "Enter", "Enter") // self, adult, may store
+	tm.wait(`Which kinds of help`)
 }

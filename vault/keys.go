@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/cipher"
 	"crypto/ed25519"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -367,21 +369,39 @@ func encryptSmall(aead cipher.AEAD, ad, plaintext []byte) ([]byte, error) {
 	}
 	out = append(append(out, b64...), '\n')
 	out = append(out, "---"...)
-	hmacKey := hkdfSHA256(fileKey[:], nil, "header")
-	mac := hmacSHA256(hmacKey[:], out)
+	mac := headerMAC(fileKey[:], out)
 	out = append(out, ' ')
-	out = base64.RawStdEncoding.AppendEncode(out, mac[:])
+	out = base64.RawStdEncoding.AppendEncode(out, mac)
 	out = append(out, '\n')
 	out = append(out, nonce[:]...)
-	streamKey := hkdfSHA256(fileKey[:], nonce[:], "payload")
-	defer clear(streamKey[:])
-	c, err := chacha20poly1305.New(streamKey[:])
+	streamKey := ageHKDF(fileKey[:], nonce[:], "payload")
+	defer clear(streamKey)
+	c, err := chacha20poly1305.New(streamKey)
 	if err != nil {
 		return nil, err
 	}
 	var chunkNonce [chacha20poly1305.NonceSize]byte
 	chunkNonce[len(chunkNonce)-1] = 1 // the first chunk is the last
 	return c.Seal(out, chunkNonce[:], plaintext, nil), nil
+}
+
+// ageHKDF is age's key derivation: HKDF-SHA-256 to 32 bytes. Its labels
+// are short constants, so it cannot fail.
+func ageHKDF(secret, salt []byte, label string) []byte {
+	k, err := hkdf.Key(sha256.New, secret, salt, label, 32)
+	if err != nil {
+		panic("vault: hkdf: " + err.Error()) // unreachable: 32 bytes of SHA-256
+	}
+	return k
+}
+
+// headerMAC is age's header MAC: HMAC-SHA-256 under HKDF(file key, "header").
+func headerMAC(fileKey, header []byte) []byte {
+	key := ageHKDF(fileKey, nil, "header")
+	defer clear(key)
+	h := hmac.New(sha256.New, key)
+	h.Write(header)
+	return h.Sum(nil)
 }
 
 // decryptSmall opens the one shape of age file fieldvault writes — a single
@@ -432,14 +452,12 @@ func decryptSmall(aead cipher.AEAD, ad, blob []byte) (pt []byte, handled bool, e
 		return nil, true, errCorrupt
 	}
 	defer clear(fileKey)
-	hmacKey := hkdfSHA256(fileKey, nil, "header")
-	want := hmacSHA256(hmacKey[:], macked)
-	if !hmac.Equal(want[:], mac) || len(payload) < 16+chacha20poly1305.Overhead {
+	if !hmac.Equal(headerMAC(fileKey, macked), mac) || len(payload) < 16+chacha20poly1305.Overhead {
 		return nil, true, errCorrupt
 	}
-	streamKey := hkdfSHA256(fileKey, payload[:16], "payload")
-	defer clear(streamKey[:])
-	c, err := chacha20poly1305.New(streamKey[:])
+	streamKey := ageHKDF(fileKey, payload[:16], "payload")
+	defer clear(streamKey)
+	c, err := chacha20poly1305.New(streamKey)
 	if err != nil {
 		return nil, true, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -69,18 +70,19 @@ func TestAuditTamper(t *testing.T) {
 		name    string
 		tamper  func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte)
 		wantSeq int64
+		reason  string // what the reason must say, if anything particular
 	}{
 		{"middle entry removed", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			b.Delete(keys[2])
-		}, 3},
+		}, 3, ""},
 		{"newest entry removed", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			b.Delete(keys[4])
-		}, 5},
+		}, 5, ""},
 		{"byte flipped", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			val := bytes.Clone(b.Get(keys[1]))
 			val[len(val)/2] ^= 1
 			b.Put(keys[1], val)
-		}, 2},
+		}, 2, ""},
 		{"entry replaced by a valid older one", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			// Re-seal entry 2's plaintext under entry 3's key: it decrypts,
 			// but entry 4 no longer links to it.
@@ -90,7 +92,7 @@ func TestAuditTamper(t *testing.T) {
 			if err := putSealed(b.Tx(), bucketAudit, v.keys.meta, keys[2], e); err != nil {
 				t.Fatal(err)
 			}
-		}, 3},
+		}, 3, "it does not follow entry 2"},
 		{"entry altered and re-sealed", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			// Even with the key, rewriting history breaks the next link.
 			var e AuditEntry
@@ -99,10 +101,10 @@ func TestAuditTamper(t *testing.T) {
 			if err := putSealed(b.Tx(), bucketAudit, v.keys.meta, keys[0], e); err != nil {
 				t.Fatal(err)
 			}
-		}, 2},
+		}, 2, "it does not follow entry 1"},
 		{"entry added outside the chain", func(t *testing.T, v *Vault, b *bolt.Bucket, keys [][]byte) {
 			b.Put(newKey(), bytes.Clone(b.Get(keys[0]))) // wrong key binding: unreadable
-		}, 6},
+		}, 6, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +124,9 @@ func TestAuditTamper(t *testing.T) {
 			}
 			if ce.Seq != tc.wantSeq {
 				t.Errorf("first broken link reported at entry %d, want %d (%v)", ce.Seq, tc.wantSeq, ce)
+			}
+			if !strings.Contains(ce.Reason, tc.reason) {
+				t.Errorf("reason %q does not say %q", ce.Reason, tc.reason)
 			}
 		})
 	}

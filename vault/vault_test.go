@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -372,6 +374,44 @@ func TestContactsAndExports(t *testing.T) {
 	}
 	if _, err := v.Contact("Partner NGO"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("removed contact still found: %v", err)
+	}
+	// Each change is in the audit log, in order.
+	log, err := v.AuditLog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range log {
+		if !strings.HasPrefix(e.Action, "vault created") && !strings.HasPrefix(e.Action, "passphrase") {
+			actions = append(actions, e.Action)
+		}
+	}
+	want := []string{"contact added: Partner NGO", "bundle b1 exported: 1 records, 0 withdrawal notices", "contact removed: Partner NGO"}
+	if !slices.Equal(actions, want) {
+		t.Errorf("audit log says %q, want %q", actions, want)
+	}
+}
+
+// wipe zeroes every byte of a file, whatever its size, and leaves its size.
+func TestWipe(t *testing.T) {
+	for _, size := range []int{0, 1, 1 << 20, 2<<20 + 12345} {
+		path := filepath.Join(t.TempDir(), "old")
+		data := bytes.Repeat([]byte{0xa5}, size)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := wipe(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		got, _ := os.ReadFile(path)
+		if len(got) != size || bytes.ContainsFunc(got, func(r rune) bool { return r != 0 }) {
+			t.Fatalf("a file of %d bytes after wipe: %d bytes, not all zero", size, len(got))
+		}
 	}
 }
 

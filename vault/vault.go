@@ -211,9 +211,28 @@ func (v *Vault) checkFormat() error {
 			if tx.Bucket(bucketSlots).Stats().KeyN == 0 {
 				return fmt.Errorf("%w: %s has no key slots", ErrNotVault, v.path)
 			}
+			if !v.readOnly && !pagesFit(tx) {
+				return fmt.Errorf("%w: %s: its pages claim more room than the file has", ErrCorrupt, v.path)
+			}
 			return nil
 		})
 	})
+}
+
+// pagesFit walks every page of the vault's trees and reports whether
+// together they fit in the file. bbolt trusts a page's overflow count when
+// a write frees the page: one flipped bit there makes it allocate
+// gigabytes, and running out of memory ends the process beyond any
+// recover. Reads never free pages, so a read-only open skips the walk; it
+// costs about a millisecond per thousand records.
+func pagesFit(tx *bolt.Tx) bool {
+	pages := 0
+	tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		s := b.Stats()
+		pages += s.BranchPageN + s.BranchOverflowN + s.LeafPageN + s.LeafOverflowN
+		return nil
+	})
+	return int64(pages) <= tx.Size()/int64(tx.DB().Info().PageSize)
 }
 
 // CreateOptions describe a new vault.

@@ -2,9 +2,14 @@ package vault
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -112,5 +117,164 @@ func TestWritesAreSynced(t *testing.T) {
 	}
 	if v.db.NoSync {
 		t.Fatal("a rekeyed vault does not sync")
+	}
+}
+
+// awkward holds the values that sit on the fast readers' edges: spaces
+// and the first printable characters, non-ASCII text, every width of
+// number they read.
+var awkward = []string{"", " ", "a b", "!#~", "Sari Dewi", "Kalimantan Barat – Pontianak", "ü日本"}
+
+var awkwardInts = []int64{0, 1, 7, 9, 10, 19, 90, 99, 100, 909, 1234567890, 123456789012345678, 999999999999999999}
+
+// The fast readers take every summary and record head as fieldvault writes
+// them (json.Marshal), with the values encoding/json reads: a fast path
+// that gave up would hide behind the slow one, which only costs speed, so
+// this asks the fast path itself.
+func TestFastReadersTakeWhatFieldvaultWrites(t *testing.T) {
+	created := time.Date(2026, 11, 30, 23, 59, 58, 123456789, time.UTC)
+	for i, n := range awkwardInts {
+		text := awkward[i%len(awkward)]
+		share := awkward[:i%4]
+		id := uuid.NewString()
+		sum := Summary{ID: id, Version: int(n), Status: StatusComplete, Created: "2026-11-30", Triage: text,
+			Schema: text, Updated: n, Source: text, Share: share, Form: text, Born: n}
+		raw, _ := json.Marshal(sum)
+		var got Summary
+		if !fastSummary(raw, &got) {
+			t.Fatalf("the fast reader gave up on a summary fieldvault writes: %s", raw)
+		}
+		var want Summary
+		json.Unmarshal(raw, &want)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("fast summary %+v, encoding/json %+v", got, want)
+		}
+
+		rec := Record{ID: id, Version: int(n), Status: StatusComplete, Schema: SchemaRef{ID: text, Version: text, Hash: text},
+			Lang: text, Worker: text, Created: created, Updated: created.Add(time.Duration(n)), Triage: text, Source: text,
+			Share: share, Body: json.RawMessage(`{"answers":{"a":1}}`)}
+		raw, _ = json.Marshal(rec)
+		head, ok := fastHead(raw)
+		if !ok {
+			t.Fatalf("the fast reader gave up on a record head fieldvault writes: %s", raw)
+		}
+		var full Record
+		json.Unmarshal(raw, &full)
+		full.Body = nil
+		if !reflect.DeepEqual(head, full) {
+			t.Fatalf("fast head %+v, encoding/json %+v", head, full)
+		}
+		key := "key:" + text
+		rec.Share = append(share, key)
+		raw, _ = json.Marshal(rec)
+		if may, ok := fastMayLeave(raw, id, int(n), key); !ok || !may {
+			t.Fatalf("the fast consent check gave up or refused (%v, %v): %s", may, ok, raw)
+		}
+		if may, ok := fastMayLeave(raw, id, int(n)+1, key); !ok || may {
+			t.Fatalf("the fast consent check let another version leave (%v, %v)", may, ok)
+		}
+	}
+}
+
+// What the fast readers leave to encoding/json: escapes, control
+// characters, numbers with a leading zero or of more digits than they
+// read.
+func TestFastReadersLeaveTheRest(t *testing.T) {
+	for _, raw := range []string{
+		`{"i":"a\"b","v":1,"s":"complete","c":"2026-11-30"}`,
+		`{"i":"a` + "\t" + `b","v":1,"s":"complete","c":"2026-11-30"}`,
+		`{"i":"a","v":01,"s":"complete","c":"2026-11-30"}`,
+		`{"i":"a","v":1234567890123456789,"s":"complete","c":"2026-11-30"}`,
+		`{"i":"a","v":1,"s":"complete","c":"2026-11-30"`,
+		`{"i":"a","v":1,"s":"complete","c":"2026-11-30`,
+		`{"i":"a","v":1,"s":"complete","c":"2026-11-30"} `,
+		`{"i":"a","v":1`,
+	} {
+		var s Summary
+		if fastSummary([]byte(raw), &s) {
+			t.Errorf("the fast reader took %s", raw)
+		}
+	}
+	for _, raw := range []string{
+		`{"id":"a\\b","version":1,"body":{}}`,
+		`{"id":"a","version":1}`,           // no body: not how fieldvault writes a record
+		`{"body":{},"id":"a","version":1}`, // the body first
+	} {
+		if _, ok := fastHead([]byte(raw)); ok {
+			t.Errorf("the fast head reader took %s", raw)
+		}
+	}
+	if _, ok := fastMayLeave([]byte(`{"id":"a","version":1,"status":"complete","share":["k\u0041"],"body":{}}`), "a", 1, "kA"); ok {
+		t.Error("the fast consent check took an escaped string")
+	}
+}
+
+// A passphrase of exactly MinPassphraseLen characters (not bytes) is
+// enough; one fewer is not, and spaces around it do not count.
+func TestPassphraseLength(t *testing.T) {
+	exact := strings.Repeat("ü", MinPassphraseLen)
+	if err := CheckPassphrase([]byte(exact)); err != nil {
+		t.Errorf("%d characters refused: %v", MinPassphraseLen, err)
+	}
+	short := "  " + strings.Repeat("ü", MinPassphraseLen-1) + "  "
+	if err := CheckPassphrase([]byte(short)); !errors.Is(err, ErrWeakPassphrase) {
+		t.Errorf("%d characters and spaces accepted", MinPassphraseLen-1)
+	}
+}
+
+// The audit log tells a new record from a changed one.
+func TestAuditSavedThenUpdated(t *testing.T) {
+	v := newTestVault(t)
+	r := &Record{Status: StatusComplete, Body: json.RawMessage(`{}`)}
+	for range 2 {
+		if err := v.PutRecord(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := v.AuditLog()
+	if err != nil || len(log) < 2 {
+		t.Fatalf("AuditLog = %d entries, %v", len(log), err)
+	}
+	if a, b := log[len(log)-2].Action, log[len(log)-1].Action; a != "record saved (complete)" || b != "record updated (complete)" {
+		t.Errorf("audit says %q then %q", a, b)
+	}
+}
+
+// A record is written in one allocation of exactly its size, and every
+// way of cutting it short, or of wrapping its stanza other than age does,
+// is refused without a panic.
+func TestSmallRecordShape(t *testing.T) {
+	v := newTestVault(t)
+	aead := v.keys.wrap
+	ad := []byte("ad")
+	for _, n := range []int{0, 1, 100, 4096, maxChunk} {
+		ct, err := encryptSmall(aead, ad, bytes.Repeat([]byte{'x'}, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cap(ct) != len(ct) {
+			t.Errorf("a %d-byte record: %d bytes written into %d", n, len(ct), cap(ct))
+		}
+	}
+	ct, _ := encryptSmall(aead, ad, []byte(`{"answers":{}}`))
+	for n := range len(ct) {
+		if _, err := decryptBlob(aead, ad, ct[:n]); err == nil {
+			t.Fatalf("the record cut after %d of %d bytes was read", n, len(ct))
+		}
+	}
+	// The stanza's base64 rewrapped at 60 columns: the same bytes, not
+	// the shape age writes.
+	i := len(smallIntro)
+	j := i + bytes.Index(ct[i:], []byte("\n---"))
+	body := bytes.ReplaceAll(ct[i:j], []byte("\n"), nil)
+	var rewrapped []byte
+	for len(body) > 60 {
+		rewrapped = append(append(rewrapped, body[:60]...), '\n')
+		body = body[60:]
+	}
+	rewrapped = append(rewrapped, body...)
+	odd := append(append(append([]byte{}, ct[:i]...), rewrapped...), ct[j:]...)
+	if _, err := decryptBlob(aead, ad, odd); err == nil {
+		t.Fatal("a stanza wrapped at 60 columns was read")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -276,5 +277,69 @@ func TestSmallRecordShape(t *testing.T) {
 	odd := append(append(append([]byte{}, ct[:i]...), rewrapped...), ct[j:]...)
 	if _, err := decryptBlob(aead, ad, odd); err == nil {
 		t.Fatal("a stanza wrapped at 60 columns was read")
+	}
+}
+
+// parallel calls fn once for every index, however the work splits, and a
+// panic in any worker reaches the caller (whose guard reports a damaged
+// file).
+func TestParallel(t *testing.T) {
+	for _, n := range []int{0, 1, 15, 16, 17, 100, 1001} {
+		calls := make([]atomic.Int32, n)
+		parallel(n, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			if c := calls[i].Load(); c != 1 {
+				t.Fatalf("n=%d: fn(%d) called %d times", n, i, c)
+			}
+		}
+	}
+	for _, at := range []int{0, 50, 99} {
+		func() {
+			defer func() {
+				if r := recover(); r != "damaged page" {
+					t.Errorf("a panic at %d of 100 reached the caller as %v", at, r)
+				}
+			}()
+			parallel(100, func(i int) {
+				if i == at {
+					panic("damaged page")
+				}
+			})
+		}()
+	}
+}
+
+// A record is found by four or more characters of its ID, as a person
+// types them from a list; three are too few.
+func TestResolveIDPrefix(t *testing.T) {
+	v := newTestVault(t)
+	r := &Record{Status: StatusComplete, Body: json.RawMessage(`{}`)}
+	if err := v.PutRecord(r); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v.ResolveID(strings.ToUpper(r.ID[:4])); err != nil || got != r.ID {
+		t.Errorf("four characters: %q, %v", got, err)
+	}
+	if _, err := v.ResolveID(r.ID[:3]); !errors.Is(err, ErrNotFound) {
+		t.Errorf("three characters: %v", err)
+	}
+	// Deleting several: every one goes, each in the audit.
+	other := &Record{Status: StatusComplete, Body: json.RawMessage(`{}`)}
+	if err := v.PutRecord(other); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.DeleteRecords([]string{r.ID, other.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{r.ID, other.ID} {
+		if _, err := v.GetRecord(id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("record %s is still there: %v", id, err)
+		}
+	}
+	log, _ := v.AuditLog()
+	for i, id := range []string{r.ID, other.ID} {
+		if e := log[len(log)-2+i]; e.Action != "record deleted" || e.Subject != id {
+			t.Errorf("audit entry %d of the deletion is %+v", i, e)
+		}
 	}
 }

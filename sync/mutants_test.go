@@ -43,6 +43,14 @@ func TestGapCountsOnlyThisSender(t *testing.T) {
 	if res := mustImport(t, p.partner, third.Path); res.Gap != 2 {
 		t.Fatalf("the other partner's bundle 3, first of theirs: gap %d, want 2", res.Gap)
 	}
+	// The field's bundle 3 lost on the way: 4 follows 2.
+	for range 2 {
+		intakes(t, p.field, 1, "Partner NGO")
+		third = mustExport(t, p.field, "Partner NGO")
+	}
+	if res := mustImport(t, p.partner, third.Path); res.Gap != 1 {
+		t.Fatalf("field bundle 4 after 2: gap %d, want 1", res.Gap)
+	}
 }
 
 // A bundle someone repacked with tar adds directory entries for records/

@@ -2,9 +2,13 @@ package vault
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -341,5 +345,89 @@ func TestResolveIDPrefix(t *testing.T) {
 		if e := log[len(log)-2+i]; e.Action != "record deleted" || e.Subject != id {
 			t.Errorf("audit entry %d of the deletion is %+v", i, e)
 		}
+	}
+}
+
+// A vault holds at most maxSlots passphrases; each added one is in the
+// audit; one is removed by four characters of its ID, not by three.
+func TestPassphraseSlotLimitAndPrefix(t *testing.T) {
+	v := newTestVault(t)
+	for i := 1; i < maxSlots; i++ {
+		if err := v.AddPassphrase(fmt.Sprintf("worker %d", i), []byte("a long enough phrase"), testWorkFactor); err != nil {
+			t.Fatalf("passphrase %d of %d: %v", i+1, maxSlots, err)
+		}
+		if log, _ := v.AuditLog(); log[len(log)-1].Action != fmt.Sprintf("passphrase added for worker %d", i) {
+			t.Fatalf("the audit says %q", log[len(log)-1].Action)
+		}
+	}
+	if err := v.AddPassphrase("one too many", []byte("a long enough phrase"), testWorkFactor); err == nil {
+		t.Fatalf("a vault took passphrase %d", maxSlots+1)
+	}
+	slots, _ := v.Passphrases()
+	// A slot whose first four characters no other slot shares.
+	var target Slot
+	for _, s := range slots {
+		if !s.Current && !slices.ContainsFunc(slots, func(o Slot) bool { return o.ID != s.ID && o.ID[:4] == s.ID[:4] }) {
+			target = s
+			break
+		}
+	}
+	if _, err := v.RemovePassphrase(target.ID[:3]); err == nil {
+		t.Fatal("three characters of an ID removed a passphrase")
+	}
+	if _, err := v.RemovePassphrase(target.ID[:4]); err != nil {
+		t.Fatalf("removing by four characters of its ID: %v", err)
+	}
+	if slots, _ := v.Passphrases(); len(slots) != maxSlots-1 {
+		t.Fatalf("%d passphrases left", len(slots))
+	}
+}
+
+// A page whose header claims more overflow pages than the file holds makes
+// a writable open refuse the file as damaged (a write would free that
+// many pages); a read-only open, which frees none, still reads it.
+func TestOverflowClaimRefused(t *testing.T) {
+	v := newTestVault(t)
+	for range 20 {
+		if err := v.PutRecord(&Record{Status: StatusComplete, Body: json.RawMessage(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := v.Path()
+	v.Close()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pageSize = 4096
+	leaves := 0
+	for off := 2 * pageSize; off+pageSize <= len(raw); off += pageSize {
+		if binary.LittleEndian.Uint16(raw[off+8:]) == 0x02 { // a leaf page's header
+			binary.LittleEndian.PutUint32(raw[off+12:], 1<<20)
+			leaves++
+		}
+	}
+	if leaves == 0 {
+		t.Fatal("no leaf page found to damage")
+	}
+	os.WriteFile(path, raw, 0o600)
+	if d, err := Open(path, Options{}); err == nil {
+		d.Close()
+		t.Fatal("a writable open took pages claiming a million overflow pages")
+	} else if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("writable open: %v, want ErrCorrupt", err)
+	}
+	d, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only open: %v", err)
+	}
+	d.Close()
+}
+
+// An ID no record has is not found, not a damaged file.
+func TestGetUnknownRecord(t *testing.T) {
+	v := newTestVault(t)
+	if _, err := v.GetRecord(uuid.NewString()); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("GetRecord of an unknown ID: %v", err)
 	}
 }

@@ -2,9 +2,13 @@ package vault
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -90,7 +94,7 @@ func TestRemovedPassphraseReadsNothingNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Records != 1 || res.Passphrases != 2-map[string]int{"remove": 1, "change": 0}[how] || len(res.NotRotated) > 0 {
+			if res.Records != 1 || res.Values < res.Records || res.Passphrases != 2-map[string]int{"remove": 1, "change": 0}[how] || len(res.NotRotated) > 0 {
 				t.Fatalf("rekey = %+v", res)
 			}
 			after := &Record{Status: StatusComplete, Body: []byte(`{"a":"CanaryWrittenAfter"}`)}
@@ -170,6 +174,14 @@ func TestOldSlotUpgraded(t *testing.T) {
 	if err != nil || len(res.NotRotated) != 1 || res.NotRotated[0] != "Budi" {
 		t.Fatalf("remove with an old slot left: %+v, %v", res, err)
 	}
+	// Without a new key, the slot and its name are gone all the same, and
+	// the audit says the key stayed.
+	if slots, _ := v.Passphrases(); len(slots) != 2 || slices.ContainsFunc(slots, func(s Slot) bool { return s.Worker == "Cici" }) {
+		t.Fatalf("after removing Cici: %+v", slots)
+	}
+	if log, _ := v.AuditLog(); !strings.HasSuffix(log[len(log)-1].Action, "master key not changed: older key slots remain") {
+		t.Fatalf("the audit says %q", log[len(log)-1].Action)
+	}
 	// Budi unlocks once: his slot is rewritten, at work factor 11.
 	v = reopen(t, v)
 	if err := v.Unlock(budi); err != nil {
@@ -184,6 +196,15 @@ func TestOldSlotUpgraded(t *testing.T) {
 	}
 	if !upgraded {
 		t.Fatal("the old slot was not rewritten at unlock")
+	}
+	for _, sl := range slot {
+		if _, w, _, err := openSlot(sl, budi); err == nil && w == "Budi" {
+			var f slotFile
+			json.Unmarshal(sl, &f)
+			if m := regexp.MustCompile(`\n-> scrypt [A-Za-z0-9+/]+ (\d+)\n`).FindSubmatch(f.Lock); m == nil || string(m[1]) != "11" {
+				t.Fatalf("the upgraded slot's scrypt line: %q, want work factor 11", m)
+			}
+		}
 	}
 	v.Lock()
 	if err := v.Unlock(testPass); err != nil {

@@ -378,8 +378,12 @@ func TestPassphraseSlotLimitAndPrefix(t *testing.T) {
 	if _, err := v.RemovePassphrase(target.ID[:4]); err != nil {
 		t.Fatalf("removing by four characters of its ID: %v", err)
 	}
-	if slots, _ := v.Passphrases(); len(slots) != maxSlots-1 {
+	slots, _ = v.Passphrases()
+	if len(slots) != maxSlots-1 {
 		t.Fatalf("%d passphrases left", len(slots))
+	}
+	if !slices.IsSortedFunc(slots, func(a, b Slot) int { return strings.Compare(a.Worker, b.Worker) }) {
+		t.Errorf("passphrases are not listed by worker: %+v", slots)
 	}
 }
 
@@ -429,5 +433,36 @@ func TestGetUnknownRecord(t *testing.T) {
 	v := newTestVault(t)
 	if _, err := v.GetRecord(uuid.NewString()); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GetRecord of an unknown ID: %v", err)
+	}
+}
+
+// A vault whose only key slot is damaged says so; with another slot left,
+// a passphrase that opens neither is just wrong.
+func TestDamagedSlot(t *testing.T) {
+	damage := func(v *Vault, keep int) {
+		v.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketSlots)
+			var keys [][]byte
+			b.ForEach(func(k, _ []byte) error { keys = append(keys, bytes.Clone(k)); return nil })
+			for _, k := range keys[keep:] {
+				b.Put(k, []byte(`{"format":2,"lock":"bm90IGFuIGFnZSBmaWxl"}`))
+			}
+			return nil
+		})
+	}
+	v := newTestVault(t)
+	v.Lock()
+	damage(v, 0)
+	if err := v.Unlock(testPass); !errors.Is(err, ErrNotVault) {
+		t.Errorf("the only slot damaged: %v, want ErrNotVault", err)
+	}
+	w := newTestVault(t)
+	if err := w.AddPassphrase("Budi", []byte("budi's own passphrase"), testWorkFactor); err != nil {
+		t.Fatal(err)
+	}
+	w.Lock()
+	damage(w, 1)
+	if err := w.Unlock([]byte("nobody's passphrase")); !errors.Is(err, ErrWrongPassphrase) {
+		t.Errorf("one of two slots damaged, a wrong passphrase: %v, want ErrWrongPassphrase", err)
 	}
 }

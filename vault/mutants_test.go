@@ -253,7 +253,7 @@ func TestSmallRecordShape(t *testing.T) {
 	aead := v.keys.wrap
 	ad := []byte("ad")
 	for _, n := range []int{0, 1, 100, 4096, maxChunk} {
-		ct, err := encryptSmall(aead, ad, bytes.Repeat([]byte{'x'}, n))
+		ct, err := encryptBlob(aead, ad, bytes.Repeat([]byte{'x'}, n))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -464,5 +464,72 @@ func TestDamagedSlot(t *testing.T) {
 	damage(w, 1)
 	if err := w.Unlock([]byte("nobody's passphrase")); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("one of two slots damaged, a wrong passphrase: %v, want ErrWrongPassphrase", err)
+	}
+}
+
+// The pages' claims may fill the file exactly; one page more, claimed by a
+// leaf or by a branch page, is refused.
+func TestPagesFitExactly(t *testing.T) {
+	v := newTestVault(t)
+	batch := make([]*Record, 400) // enough for branch pages
+	for i := range batch {
+		batch[i] = &Record{Status: StatusComplete, Body: json.RawMessage(`{"answers":{"a":"b"}}`)}
+	}
+	if err := v.PutRecords(batch); err != nil {
+		t.Fatal(err)
+	}
+	path := v.Path()
+	v.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var used, filePages int64
+	var leaf, branch int
+	db.View(func(tx *bolt.Tx) error {
+		filePages = tx.Size() / int64(db.Info().PageSize)
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			s := b.Stats()
+			used += int64(s.BranchPageN + s.BranchOverflowN + s.LeafPageN + s.LeafOverflowN)
+			if root := int(b.RootPage()); root != 0 {
+				info, err := tx.Page(root)
+				if err != nil {
+					return err
+				}
+				switch {
+				case info.Type == "leaf" && leaf == 0:
+					leaf = root
+				case info.Type == "branch" && branch == 0:
+					branch = root
+				}
+			}
+			return nil
+		})
+	})
+	pageSize := db.Info().PageSize
+	db.Close()
+	if leaf == 0 || branch == 0 || used >= filePages {
+		t.Fatalf("no leaf (%d) or branch (%d) root, or no room (%d of %d pages)", leaf, branch, used, filePages)
+	}
+	raw, _ := os.ReadFile(path)
+	claim := func(page int, extra int64) error {
+		b := bytes.Clone(raw)
+		at := b[page*pageSize+12:]
+		binary.LittleEndian.PutUint32(at, binary.LittleEndian.Uint32(at)+uint32(extra))
+		os.WriteFile(path, b, 0o600)
+		d, err := Open(path, Options{})
+		if err == nil {
+			d.Close()
+		}
+		return err
+	}
+	slack := filePages - used
+	if err := claim(leaf, slack); err != nil {
+		t.Fatalf("claims filling the file exactly: %v", err)
+	}
+	for _, page := range []int{leaf, branch} {
+		if err := claim(page, slack+1); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("page %d claiming one page more than the file has: %v", page, err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -151,7 +152,7 @@ func TestOldSlotUpgraded(t *testing.T) {
 	// Budi's slot as an older fieldvault wrote it: one scrypt file holding
 	// the secret.
 	s := v.keys.secret
-	legacy, err := ageSealScrypt(budi, 11, slotPayload{Format: 1, Worker: "Budi", Master: s.master, Identity: s.identity.String(), Signing: s.signing.Seed()})
+	legacy, err := ageSealScrypt(budi, MinWorkFactor, slotPayload{Format: 1, Worker: "Budi", Master: s.master, Identity: s.identity.String(), Signing: s.signing.Seed()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,8 @@ func TestOldSlotUpgraded(t *testing.T) {
 	if log, _ := v.AuditLog(); !strings.HasSuffix(log[len(log)-1].Action, "master key not changed: older key slots remain") {
 		t.Fatalf("the audit says %q", log[len(log)-1].Action)
 	}
-	// Budi unlocks once: his slot is rewritten, at work factor 11.
+	// Budi unlocks once: his slot is rewritten, at the work factor it had
+	// (the least there is, which is not the default).
 	v = reopen(t, v)
 	if err := v.Unlock(budi); err != nil {
 		t.Fatal(err)
@@ -197,12 +199,15 @@ func TestOldSlotUpgraded(t *testing.T) {
 	if !upgraded {
 		t.Fatal("the old slot was not rewritten at unlock")
 	}
+	if log, _ := v.AuditLog(); log[len(log)-1].Action != "key slot updated for Budi" {
+		t.Fatalf("the audit says %q", log[len(log)-1].Action)
+	}
 	for _, sl := range slot {
 		if _, w, _, err := openSlot(sl, budi); err == nil && w == "Budi" {
 			var f slotFile
 			json.Unmarshal(sl, &f)
-			if m := regexp.MustCompile(`\n-> scrypt [A-Za-z0-9+/]+ (\d+)\n`).FindSubmatch(f.Lock); m == nil || string(m[1]) != "11" {
-				t.Fatalf("the upgraded slot's scrypt line: %q, want work factor 11", m)
+			if m := regexp.MustCompile(`\n-> scrypt [A-Za-z0-9+/]+ (\d+)\n`).FindSubmatch(f.Lock); m == nil || string(m[1]) != strconv.Itoa(MinWorkFactor) {
+				t.Fatalf("the upgraded slot's scrypt line: %q, want work factor %d", m, MinWorkFactor)
 			}
 		}
 	}

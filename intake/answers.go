@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -36,10 +37,119 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *LineError) Unwrap() error { return e.Err }
 
-// ReadAnswers decodes an answers file: one JSON object (it may span lines)
-// or JSON Lines. It calls fn with each intake and the line it starts on, and
-// stops at the first error that makes the rest of the file unreadable.
-func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet) error) error {
+// MaxAnswersLine bounds one line of JSON Lines. An intake is a few KiB; a
+// longer line is refused without being read whole.
+const MaxAnswersLine = 1 << 20
+
+// ReadAnswers decodes an answers file: JSON Lines, or one JSON object that
+// may span lines. It calls fn with each intake and the line it starts on,
+// or with what makes that intake unreadable (set is then empty). In JSON
+// Lines every line is read, so one broken line does not hide the mistakes
+// of the others; one object spanning lines stops at its first syntax
+// error. fn's error stops the reading.
+func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet, bad error) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	// The first line with something on it tells the two apart: a line that
+	// is JSON alone, or followed by a line that opens another object, is
+	// JSON Lines.
+	line := 1
+	first, firstLong, err := readLine(br)
+	for err == nil && !firstLong && len(bytes.TrimSpace(first)) == 0 {
+		line++
+		first, firstLong, err = readLine(br)
+	}
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("read answers: %w", err)
+	}
+	next, _ := br.Peek(1)
+	oneDocument := !firstLong && len(bytes.TrimSpace(first)) > 0 && !json.Valid(first) &&
+		!(bytes.HasPrefix(first, []byte("{")) && len(next) == 1 && next[0] == '{')
+	if oneDocument {
+		before := strings.NewReader(strings.Repeat("\n", line-1)) // keeps line numbers
+		return readDocument(io.MultiReader(before, bytes.NewReader(first), strings.NewReader("\n"), br), fn)
+	}
+	n, total := 0, int64(len(first))
+	for {
+		if total > MaxAnswersFile {
+			return fmt.Errorf("the answers file is larger than %d MiB; split it", MaxAnswersFile>>20)
+		}
+		raw := bytes.TrimSpace(first)
+		switch {
+		case firstLong:
+			n++
+			if err := fn(line, AnswerSet{}, fmt.Errorf("the line is longer than %d KiB, far longer than an intake; is this a JSON Lines file?", MaxAnswersLine>>10)); err != nil {
+				return err
+			}
+		case len(raw) > 0:
+			n++
+			set, bad := decodeSet(raw)
+			if err := fn(line, set, bad); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		line++
+		first, firstLong, err = readLine(br)
+		total += int64(len(first))
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read answers: %w", err)
+		}
+	}
+	if n == 0 {
+		return errors.New("the answers file holds no intake")
+	}
+	return nil
+}
+
+// readLine reads one line without its end. A line longer than
+// MaxAnswersLine is passed over, not kept: long reports it.
+func readLine(br *bufio.Reader) (line []byte, long bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !long {
+			if len(buf)+len(chunk) > MaxAnswersLine+1 {
+				long, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case nil:
+			return bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r")), long, nil
+		default:
+			return buf, long, err
+		}
+	}
+}
+
+// decodeSet reads one intake, strictly: only schema, lang and answers.
+func decodeSet(raw []byte) (AnswerSet, error) {
+	var set AnswerSet
+	if !json.Valid(raw) {
+		var v any
+		err := json.Unmarshal(raw, &v)
+		return set, fmt.Errorf("not valid JSON: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	strict := json.NewDecoder(bytes.NewReader(raw))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(&set); err != nil {
+		return AnswerSet{}, fmt.Errorf("an intake is an object with schema, lang and answers: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if set.Answers == nil {
+		return AnswerSet{}, errors.New(`the intake has no "answers"`)
+	}
+	return set, nil
+}
+
+// readDocument reads an answers file that is not JSON Lines: one object
+// (or several) spanning lines. A syntax error ends it, since nothing after
+// can be told apart.
+func readDocument(r io.Reader, fn func(line int, set AnswerSet, bad error) error) error {
 	data, err := io.ReadAll(io.LimitReader(r, MaxAnswersFile+1))
 	if err != nil {
 		return fmt.Errorf("read answers: %w", err)
@@ -64,22 +174,14 @@ func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet) error) error {
 			}
 			end = max(0, min(end, len(data)))
 			line += bytes.Count(data[counted:end], []byte("\n"))
-			return &LineError{Line: line, Err: fmt.Errorf("not valid JSON: %v", strings.TrimPrefix(err.Error(), "json: "))}
+			return fn(line, AnswerSet{}, fmt.Errorf("not valid JSON: %v", strings.TrimPrefix(err.Error(), "json: ")))
 		}
 		start := end - len(raw)
 		line += bytes.Count(data[counted:start], []byte("\n"))
 		counted = start
 		n++
-		var set AnswerSet
-		strict := json.NewDecoder(bytes.NewReader(raw))
-		strict.DisallowUnknownFields()
-		if err := strict.Decode(&set); err != nil {
-			return &LineError{Line: line, Err: fmt.Errorf("an intake is an object with schema, lang and answers: %v", strings.TrimPrefix(err.Error(), "json: "))}
-		}
-		if set.Answers == nil {
-			return &LineError{Line: line, Err: errors.New(`the intake has no "answers"`)}
-		}
-		if err := fn(line, set); err != nil {
+		set, bad := decodeSet(raw)
+		if err := fn(line, set, bad); err != nil {
 			return err
 		}
 	}
@@ -168,7 +270,11 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
 	}
 	var recs []*vault.Record
 	var bad []*LineError
-	err = ReadAnswers(r, func(line int, set AnswerSet) error {
+	err = ReadAnswers(r, func(line int, set AnswerSet, unreadable error) error {
+		if unreadable != nil {
+			bad = append(bad, &LineError{Line: line, Err: unreadable})
+			return nil
+		}
 		rec, err := bulkOne(set, opts, schemas, Options{Worker: v.Worker(), Contacts: names(contacts)})
 		if err != nil {
 			bad = append(bad, &LineError{Line: line, Err: err})

@@ -200,7 +200,6 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
 		ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: a.interviewLang(v, s, opts.lang)})
 		var be *intake.BulkError
-		var le *intake.LineError
 		switch {
 		case errors.As(err, &be):
 			const most = 20
@@ -214,8 +213,6 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 			n := len(be.Errors)
 			return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
 				"correct the lines above and run the same command again")
-		case errors.As(err, &le):
-			return withHint(fmt.Errorf("%s, %v; nothing was stored", name, le), "correct the file and run the same command again")
 		case err != nil:
 			return err
 		}

@@ -65,6 +65,7 @@ type ExportResult struct {
 // notices the contact has not confirmed go in too. The file is written
 // atomically and checked by reading it back; only then is it logged as sent.
 func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*ExportResult, error) {
+	defer collectLess()()
 	if fi, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("cannot use %s: %w", dir, err)
 	} else if !fi.IsDir() {

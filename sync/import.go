@@ -393,6 +393,7 @@ const readTwiceBatchBytes = 1 << 20
 // the sender is written into receiptDir. A receipt marks the records it
 // confirms delivered. Importing the same file twice changes nothing.
 func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
+	defer collectLess()()
 	// A bundle small enough is read once: its records are made ready for
 	// this vault while it is checked. A larger one is read a second time,
 	// so that memory stays flat.

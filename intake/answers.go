@@ -49,33 +49,33 @@ const MaxAnswersLine = 1 << 20
 // error. fn's error stops the reading.
 func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet, bad error) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	// The first line with something on it tells the two apart: a line that
+	// The text line with something on it tells the two apart: a line that
 	// is JSON alone, or followed by a line that opens another object, is
 	// JSON Lines.
 	line := 1
-	first, firstLong, err := readLine(br)
-	for err == nil && !firstLong && len(bytes.TrimSpace(first)) == 0 {
+	text, long, err := readLine(br)
+	for err == nil && !long && len(bytes.TrimSpace(text)) == 0 {
 		line++
-		first, firstLong, err = readLine(br)
+		text, long, err = readLine(br)
 	}
 	if err != nil && err != io.EOF {
 		return fmt.Errorf("read answers: %w", err)
 	}
 	next, _ := br.Peek(1)
-	oneDocument := !firstLong && len(bytes.TrimSpace(first)) > 0 && !json.Valid(first) &&
-		!(bytes.HasPrefix(first, []byte("{")) && len(next) == 1 && next[0] == '{')
+	oneDocument := !long && len(bytes.TrimSpace(text)) > 0 && !json.Valid(text) &&
+		!(bytes.HasPrefix(text, []byte("{")) && len(next) == 1 && next[0] == '{')
 	if oneDocument {
 		before := strings.NewReader(strings.Repeat("\n", line-1)) // keeps line numbers
-		return readDocument(io.MultiReader(before, bytes.NewReader(first), strings.NewReader("\n"), br), fn)
+		return readDocument(io.MultiReader(before, bytes.NewReader(text), strings.NewReader("\n"), br), fn)
 	}
-	n, total := 0, int64(len(first))
+	n, total := 0, int64(len(text))
 	for {
 		if total > MaxAnswersFile {
 			return fmt.Errorf("the answers file is larger than %d MiB; split it", MaxAnswersFile>>20)
 		}
-		raw := bytes.TrimSpace(first)
+		raw := bytes.TrimSpace(text)
 		switch {
-		case firstLong:
+		case long:
 			n++
 			if err := fn(line, AnswerSet{}, fmt.Errorf("the line is longer than %d KiB, far longer than an intake; is this a JSON Lines file?", MaxAnswersLine>>10)); err != nil {
 				return err
@@ -91,8 +91,8 @@ func ReadAnswers(r io.Reader, fn func(line int, set AnswerSet, bad error) error)
 			break
 		}
 		line++
-		first, firstLong, err = readLine(br)
-		total += int64(len(first))
+		text, long, err = readLine(br)
+		total += int64(len(text))
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("read answers: %w", err)
 		}

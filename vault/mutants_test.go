@@ -478,16 +478,12 @@ func TestPagesFitExactly(t *testing.T) {
 	if err := v.PutRecords(batch); err != nil {
 		t.Fatal(err)
 	}
-	path := v.Path()
-	v.Close()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// What the trees use, and a leaf and a branch root to make claims for.
 	var used, filePages int64
 	var leaf, branch int
-	db.View(func(tx *bolt.Tx) error {
-		filePages = tx.Size() / int64(db.Info().PageSize)
+	pageSize := v.db.Info().PageSize
+	v.db.View(func(tx *bolt.Tx) error {
+		filePages = tx.Size() / int64(pageSize)
 		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
 			s := b.Stats()
 			used += int64(s.BranchPageN + s.BranchOverflowN + s.LeafPageN + s.LeafOverflowN)
@@ -506,8 +502,8 @@ func TestPagesFitExactly(t *testing.T) {
 			return nil
 		})
 	})
-	pageSize := db.Info().PageSize
-	db.Close()
+	path := v.Path()
+	v.Close()
 	if leaf == 0 || branch == 0 || used >= filePages {
 		t.Fatalf("no leaf (%d) or branch (%d) root, or no room (%d of %d pages)", leaf, branch, used, filePages)
 	}

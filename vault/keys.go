@@ -75,6 +75,14 @@ type slotPayload struct {
 	Master   []byte `json:"master"`
 	Identity string `json:"identity"`
 	Signing  []byte `json:"signing"` // ed25519 seed
+	// Decoy is set in a duress slot only (its secret is then the decoy
+	// vault's): unlocking with it puts an empty vault in the real one's place.
+	Decoy *decoy `json:"decoy,omitempty"`
+}
+
+// payloadOf is the key part of a slot for s: a duress slot's if dc is set.
+func payloadOf(s *secret, dc *decoy) *slotPayload {
+	return &slotPayload{Format: 2, Master: s.master, Identity: s.identity.String(), Signing: s.signing.Seed(), Decoy: dc}
 }
 
 // A key slot (format 2) is two age files. The lock is encrypted to the
@@ -103,8 +111,11 @@ type slotLock struct {
 	SigningKey []byte `json:"signing_key"` // the vault's public key
 }
 
-// sealSlot makes a format 2 key slot for passphrase holding the secret.
-func sealSlot(s *secret, worker string, passphrase []byte, workFactor int) ([]byte, error) {
+// sealSlot makes a format 2 key slot for passphrase holding the secret, or,
+// if dc is set, a duress slot holding the decoy secret s. The two look the
+// same from outside: the difference is inside the part only the passphrase
+// opens.
+func sealSlot(s *secret, worker string, passphrase []byte, workFactor int, dc *decoy) ([]byte, error) {
 	r, err := age.NewScryptRecipient(string(passphrase))
 	if err != nil {
 		return nil, err
@@ -123,7 +134,7 @@ func sealSlot(s *secret, worker string, passphrase []byte, workFactor int) ([]by
 	if f.Lock, err = ageSeal(r, lock); err != nil {
 		return nil, err
 	}
-	if f.Key, err = wrapSecret(s, own.Recipient()); err != nil {
+	if f.Key, err = wrapSecret(s, dc, own.Recipient()); err != nil {
 		return nil, err
 	}
 	return json.Marshal(f)
@@ -144,7 +155,7 @@ func rewrapSlot(slot []byte, s *secret) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key slot is damaged: %w", err)
 	}
-	if f.Key, err = wrapSecret(s, r); err != nil {
+	if f.Key, err = wrapSecret(s, nil, r); err != nil {
 		return nil, err
 	}
 	return json.Marshal(f)
@@ -153,8 +164,8 @@ func rewrapSlot(slot []byte, s *secret) ([]byte, error) {
 // errLegacySlot is a format 1 slot: only its passphrase can rewrite it.
 var errLegacySlot = errors.New("the key slot was made by an older fieldvault")
 
-func wrapSecret(s *secret, r age.Recipient) ([]byte, error) {
-	pt, err := json.Marshal(slotPayload{Format: 2, Master: s.master, Identity: s.identity.String(), Signing: s.signing.Seed()})
+func wrapSecret(s *secret, dc *decoy, r age.Recipient) ([]byte, error) {
+	pt, err := json.Marshal(payloadOf(s, dc))
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +204,15 @@ var errSlotMismatch = errors.New("passphrase does not open this slot")
 // passphrase and another error for a damaged slot; legacy is true for a
 // format 1 slot, which the caller should rewrite.
 func openSlot(slot, passphrase []byte) (s *secret, worker string, legacy bool, err error) {
+	s, worker, legacy, _, err = openSlotDecoy(slot, passphrase)
+	return s, worker, legacy, err
+}
+
+// openSlotDecoy is openSlot that also returns the decoy of a duress slot.
+func openSlotDecoy(slot, passphrase []byte) (s *secret, worker string, legacy bool, dc *decoy, err error) {
 	id, err := age.NewScryptIdentity(string(passphrase))
 	if err != nil {
-		return nil, "", false, errSlotMismatch
+		return nil, "", false, nil, errSlotMismatch
 	}
 	id.SetMaxWorkFactor(MaxWorkFactor)
 	legacy = len(slot) == 0 || slot[0] != '{'
@@ -203,53 +220,53 @@ func openSlot(slot, passphrase []byte) (s *secret, worker string, legacy bool, e
 	var f slotFile
 	if !legacy {
 		if err := json.Unmarshal(slot, &f); err != nil || f.Format != 2 {
-			return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+			return nil, "", false, nil, errors.New("key slot is damaged: unexpected contents")
 		}
 		lockFile = f.Lock
 	}
 	pt, err := ageOpen(lockFile, id)
 	if err != nil {
 		if errors.Is(err, age.ErrIncorrectIdentity) {
-			return nil, "", false, errSlotMismatch
+			return nil, "", false, nil, errSlotMismatch
 		}
-		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
+		return nil, "", false, nil, fmt.Errorf("key slot is damaged: %w", err)
 	}
 	defer clear(pt)
 	if legacy {
 		var p slotPayload
 		if err := json.Unmarshal(pt, &p); err != nil || p.Format != 1 {
-			return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+			return nil, "", false, nil, errors.New("key slot is damaged: unexpected contents")
 		}
 		s, err := p.secret()
-		return s, p.Worker, true, err
+		return s, p.Worker, true, nil, err
 	}
 	var l slotLock
 	if err := json.Unmarshal(pt, &l); err != nil || l.Format != 2 {
-		return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+		return nil, "", false, nil, errors.New("key slot is damaged: unexpected contents")
 	}
 	own, err := age.ParseHybridIdentity(l.Identity)
 	if err != nil {
-		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
+		return nil, "", false, nil, fmt.Errorf("key slot is damaged: %w", err)
 	}
 	kp, err := ageOpen(f.Key, own)
 	if err != nil {
-		return nil, "", false, fmt.Errorf("key slot is damaged: %w", err)
+		return nil, "", false, nil, fmt.Errorf("key slot is damaged: %w", err)
 	}
 	defer clear(kp)
 	var p slotPayload
 	if err := json.Unmarshal(kp, &p); err != nil || p.Format != 2 {
-		return nil, "", false, errors.New("key slot is damaged: unexpected contents")
+		return nil, "", false, nil, errors.New("key slot is damaged: unexpected contents")
 	}
 	if s, err = p.secret(); err != nil {
-		return nil, "", false, err
+		return nil, "", false, nil, err
 	}
 	// The key part can be written by anyone who reads the file (its
 	// recipient is in the clear): it must hold this vault's own secret,
 	// which only a holder of the vault's signing key can make.
 	if !bytes.Equal(s.signing.Public().(ed25519.PublicKey), l.SigningKey) {
-		return nil, "", false, errors.New("key slot is damaged: its key does not belong to this vault")
+		return nil, "", false, nil, errors.New("key slot is damaged: its key does not belong to this vault")
 	}
-	return s, l.Worker, false, nil
+	return s, l.Worker, false, p.Decoy, nil
 }
 
 func (p *slotPayload) secret() (*secret, error) {

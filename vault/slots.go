@@ -24,6 +24,8 @@ type Slot struct {
 	ID      string `json:"id"`
 	Worker  string `json:"worker"`
 	Current bool   `json:"current"` // the slot that unlocked this session
+	// Duress: unlocking with it erases the vault (AddDuressPassphrase).
+	Duress bool `json:"duress,omitempty"`
 }
 
 func (v *Vault) putSlot(tx *bolt.Tx, id, slot []byte, worker string) error {
@@ -46,8 +48,13 @@ func (v *Vault) AddPassphrase(worker string, passphrase []byte, wf int) error {
 	if v.keys == nil {
 		return ErrLocked
 	}
+	if taken, err := v.opens(passphrase, true); err != nil {
+		return err
+	} else if taken {
+		return ErrPassphraseTaken
+	}
 	worker = cleanWorker(worker)
-	slot, err := sealSlot(v.keys.secret, worker, passphrase, wf)
+	slot, err := sealSlot(v.keys.secret, worker, passphrase, wf, nil)
 	if err != nil {
 		return err
 	}
@@ -77,12 +84,17 @@ func (v *Vault) ChangePassphrase(passphrase []byte, wf int) (Rekeyed, error) {
 	if v.keys == nil {
 		return Rekeyed{}, ErrLocked
 	}
+	if taken, err := v.opens(passphrase, true); err != nil {
+		return Rekeyed{}, err
+	} else if taken {
+		return Rekeyed{}, ErrPassphraseTaken
+	}
 	current := v.slotID
 	held := false
 	res, err := v.changeSlots(current, func(id, slot []byte, s *secret) ([]byte, error) {
 		if bytes.Equal(id, current) {
 			held = true
-			return sealSlot(s, v.worker, passphrase, wf)
+			return sealSlot(s, v.worker, passphrase, wf, nil)
 		}
 		return slot, nil
 	}, "passphrase changed for "+v.worker)
@@ -115,14 +127,22 @@ func (v *Vault) changeSlots(skip []byte, edit func(id, slot []byte, s *secret) (
 	if err != nil {
 		return Rekeyed{}, err
 	}
+	duress := map[string]bool{}
+	for _, sl := range slots {
+		duress[sl.ID] = sl.Duress
+	}
 	if len(old) == 0 {
 		return v.rekey(func(id, slot []byte, s *secret) ([]byte, error) {
 			edited, err := edit(id, slot, s)
+			u, _ := uuid.FromBytes(id)
 			switch {
 			case err != nil || edited == nil:
 				return nil, err
 			case !bytes.Equal(edited, slot):
 				return edited, nil // made anew, with the new secret
+			case duress[u.String()]:
+				// It holds the decoy's secret, never the vault's.
+				return slot, nil
 			}
 			return rewrapSlot(slot, s)
 		}, audit+masterKeyChanged)
@@ -174,12 +194,12 @@ func (v *Vault) Passphrases() ([]Slot, error) {
 	var slots []Slot
 	err := v.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSlots).ForEach(func(k, _ []byte) error {
-			var worker string
-			if err := getSealed(tx, bucketSlotNames, v.keys.meta, k, &worker); err != nil {
+			var n slotName
+			if err := getSealed(tx, bucketSlotNames, v.keys.meta, k, &n); err != nil {
 				return fmt.Errorf("read passphrase name: %w", err)
 			}
 			id, _ := uuid.FromBytes(k)
-			slots = append(slots, Slot{ID: id.String(), Worker: worker, Current: bytes.Equal(k, v.slotID)})
+			slots = append(slots, Slot{ID: id.String(), Worker: n.Worker, Current: bytes.Equal(k, v.slotID), Duress: n.Duress != nil})
 			return nil
 		})
 	})
@@ -210,7 +230,13 @@ func (v *Vault) RemovePassphrase(id string) (Rekeyed, error) {
 	case len(match) > 1:
 		return Rekeyed{}, fmt.Errorf("%q names %d passphrases; give the ID from 'fieldvault passphrase list'", id, len(match))
 	}
-	if len(slots) == 1 {
+	opening := 0 // passphrases that open the vault, not a decoy
+	for _, s := range slots {
+		if !s.Duress {
+			opening++
+		}
+	}
+	if opening == 1 && !match[0].Duress {
 		return Rekeyed{}, ErrLastSlot
 	}
 	key, _ := uuid.Parse(match[0].ID)
@@ -269,7 +295,7 @@ func (v *Vault) upgradeSlot(id, old, passphrase []byte) error {
 			}
 		}
 	}
-	slot, err := sealSlot(v.keys.secret, v.worker, passphrase, wf)
+	slot, err := sealSlot(v.keys.secret, v.worker, passphrase, wf, nil)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -73,6 +75,10 @@ type Vault struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	// exclusive: opened read-only, but holding the file for writing, so
+	// that a wrong passphrase can be counted against the failed-unlock
+	// limit (no other fieldvault can then hold the file meanwhile).
+	exclusive bool
 
 	keys   *keys  // nil while locked
 	worker string // name on the slot that unlocked the vault
@@ -157,6 +163,16 @@ func Open(path string, opts Options) (*Vault, error) {
 	if err := v.checkFormat(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if limit, _ := v.Attempts(); opts.ReadOnly && limit > 0 {
+		// Wrong passphrases must be counted, and a shared lock cannot
+		// write: with a failed-unlock limit every open is exclusive.
+		db.Close()
+		if v, err = Open(path, Options{}); err != nil {
+			return nil, err
+		}
+		v.readOnly, v.exclusive = true, true
+		return v, nil
 	}
 	if !opts.ReadOnly {
 		removeLeftovers(path)
@@ -270,65 +286,73 @@ func Create(path string, passphrase []byte, opts CreateOptions) (*Vault, error) 
 	if err != nil {
 		return nil, err
 	}
-	slot, err := sealSlot(s, cleanWorker(opts.Worker), passphrase, wf)
+	slot, err := sealSlot(s, cleanWorker(opts.Worker), passphrase, wf, nil)
 	if err != nil {
 		return nil, err
 	}
 
 	tmp := filepath.Join(dir, "."+filepath.Base(path)+".new-"+uuid.NewString())
-	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout, PageSize: pageSize})
-	if err != nil {
-		return nil, fmt.Errorf("create vault: %w", err)
-	}
-	v := &Vault{db: db, path: tmp, keys: k, worker: cleanWorker(opts.Worker)}
-	v.slotID = newKey()
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range allBuckets {
-			if _, err := tx.CreateBucket(name); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion)); err != nil {
-			return err
-		}
-		if _, err := tx.CreateBucket(bucketDeliveries); err != nil {
-			return err
-		}
-		// A new vault binds sharing consent to keys from the start.
-		if err := tx.Bucket(bucketMeta).Put(keyShareByKey, []byte("1")); err != nil {
-			return err
-		}
-		if err := v.putSlot(tx, v.slotID, slot, v.worker); err != nil {
-			return err
-		}
-		info := Info{ID: uuid.NewString(), Name: opts.Name, Lang: opts.Lang, Created: time.Now().UTC()}
-		if err := v.putMeta(tx, keySettings, info); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, "vault created", "")
-	})
-	if err == nil {
-		err = db.Close()
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o600)
-	}
+	slotID := newKey()
+	info := Info{ID: uuid.NewString(), Name: opts.Name, Lang: opts.Lang, Created: time.Now().UTC()}
+	err = build(tmp, k, slotID, slot, cleanWorker(opts.Worker), info, 0)
 	if err == nil {
 		err = renameNoReplace(tmp, path)
 	}
 	if err != nil {
-		db.Close()
 		os.Remove(tmp)
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
 	syncDir(dir)
 
-	v, err = Open(path, Options{})
+	v, err := Open(path, Options{})
 	if err != nil {
 		return nil, err
 	}
-	v.keys, v.worker, v.slotID = k, cleanWorker(opts.Worker), v.firstSlot()
+	v.keys, v.worker, v.slotID = k, cleanWorker(opts.Worker), slotID
 	return v, nil
+}
+
+// build writes a new vault file at tmp holding one key slot, and syncs it.
+func build(tmp string, k *keys, slotID, slot []byte, worker string, info Info, wipeAfter int) error {
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: lockTimeout, PageSize: pageSize})
+	if err != nil {
+		return err
+	}
+	v := &Vault{db: db, path: tmp, keys: k, worker: worker}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range append(allBuckets, bucketDeliveries) {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Put(keyFormat, []byte(formatVersion)); err != nil {
+			return err
+		}
+		// A new vault binds sharing consent to keys from the start.
+		if err := meta.Put(keyShareByKey, []byte("1")); err != nil {
+			return err
+		}
+		if wipeAfter > 0 {
+			if err := meta.Put(keyWipeAfter, []byte(strconv.Itoa(wipeAfter))); err != nil {
+				return err
+			}
+		}
+		if err := v.putSlot(tx, slotID, slot, worker); err != nil {
+			return err
+		}
+		if err := v.putMeta(tx, keySettings, info); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, "vault created", "")
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o600)
+	}
+	return err
 }
 
 // renameNoReplace moves tmp to path, refusing to replace a file that appeared
@@ -355,18 +379,6 @@ func syncDir(dir string) {
 	}
 }
 
-func (v *Vault) firstSlot() []byte {
-	var id []byte
-	guard(func() error {
-		return v.db.View(func(tx *bolt.Tx) error {
-			k, _ := tx.Bucket(bucketSlots).Cursor().First()
-			id = append([]byte(nil), k...)
-			return nil
-		})
-	})
-	return id
-}
-
 func workFactor(wf int) (int, error) {
 	if wf == 0 {
 		return DefaultWorkFactor, nil
@@ -389,8 +401,13 @@ func (v *Vault) Close() error {
 // Unlocked reports whether the vault's keys are in memory.
 func (v *Vault) Unlocked() bool { return v.keys != nil }
 
-// Unlock tries passphrase against every key slot. It costs one scrypt per
-// slot tried and fails with ErrWrongPassphrase if none opens.
+// Unlock tries passphrase against the key slots, in a random order, so that
+// how long it takes does not tell which slot opened. It costs one scrypt per
+// slot tried and fails with ErrWrongPassphrase if none opens; under a
+// failed-unlock limit (SetWipeAfter) with an *AttemptsError, or, at the
+// limit, erases the vault and fails with ErrErased. A duress passphrase
+// (AddDuressPassphrase) erases the vault and leaves v open and unlocked on
+// the empty vault put in its place.
 func (v *Vault) Unlock(passphrase []byte) error {
 	type slot struct{ id, data []byte }
 	var slots []slot
@@ -405,20 +422,28 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	if err != nil {
 		return err
 	}
+	mrand.Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
 	var damaged error
 	for _, sl := range slots {
-		s, worker, legacy, err := openSlot(sl.data, passphrase)
+		s, worker, legacy, dc, err := openSlotDecoy(sl.data, passphrase)
 		if errors.Is(err, errSlotMismatch) {
 			continue
 		} else if err != nil {
 			damaged = err
 			continue
 		}
+		if dc != nil {
+			return v.becomeDecoy(s, dc)
+		}
 		k, err := deriveKeys(s)
 		if err != nil {
 			return err
 		}
 		v.keys, v.worker, v.slotID = k, worker, sl.id
+		if err := v.goodUnlock(); err != nil {
+			v.Lock()
+			return fmt.Errorf("reset the count of failed unlocks: %w", err)
+		}
 		if legacy && !v.readOnly {
 			// Rewrite it as a slot whose secret can be replaced without
 			// this passphrase, at the same work factor: one more scrypt,
@@ -437,7 +462,7 @@ func (v *Vault) Unlock(passphrase []byte) error {
 	if damaged != nil && len(slots) == 1 {
 		return fmt.Errorf("%w: %v", ErrNotVault, damaged)
 	}
-	return ErrWrongPassphrase
+	return v.failedUnlock()
 }
 
 // Lock forgets the vault's keys. Go cannot promise the memory is wiped (the
@@ -480,6 +505,9 @@ func (v *Vault) SetInfo(info Info) error {
 		}
 		info.ID, info.Created = old.ID, old.Created
 		if err := v.putMeta(tx, keySettings, info); err != nil {
+			return err
+		}
+		if err := v.refreshDecoys(tx); err != nil {
 			return err
 		}
 		return v.appendAudit(tx, "settings changed", "")

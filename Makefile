@@ -47,6 +47,7 @@ lint:
 bench:
 	@{ $(GO) test -run '^$$' -bench 'PutRecord|List100k' -benchtime 20x ./vault; \
 	   $(GO) test -run '^$$' -bench Rekey10k -benchtime 3x ./vault; \
+	   $(GO) test -run '^$$' -bench Erase100k -benchtime 3x ./vault; \
 	   $(GO) test -run '^$$' -bench . -benchtime 3x ./intake; \
 	   $(GO) test -run '^$$' -bench ExportImport10k -benchtime 8x ./sync; \
 	   $(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync; \

@@ -16,6 +16,9 @@ END {
 	v = m["BenchmarkList100k", "ns/op"] / 1e6; row("list 100,000 records", "1000 ms", sprintf("%.0f", v), "ms", v <= 1000)
 	v = m["BenchmarkBulkIntake10k", "ns/op"] / 1e6; row("store 10,000 intakes from JSON Lines", "10000 ms", sprintf("%.0f", v), "ms", v <= 10000)
 	v = m["BenchmarkRekey10k", "rekey-ms"]; row("change the master key of 10,000 records", "5000 ms", sprintf("%.0f", v), "ms", v <= 5000)
+	v = m["BenchmarkErase100k", "erase-ms"]; row("wipe a vault of 100,000 records", "2000 ms", sprintf("%.0f", v), "ms", v <= 2000)
+	v = m["BenchmarkErase100k", "duress-extra-ms"]; s = m["BenchmarkErase100k", "scrypt-ms"]
+	row("duress unlock beyond its scrypt (" sprintf("%.0f", s) " ms)", "10% scrypt", sprintf("%.1f", v), "ms", v <= s / 10)
 	v = m["BenchmarkExportImport10k", "export/baseline"]; row("export 10,000 records / tar + age, same run", "3x", sprintf("%.2f", v), "x", v <= 3)
 	v = m["BenchmarkExportImport10k", "import/baseline"]; row("import 10,000 records / tar + age, same run", "4x", sprintf("%.2f", v), "x", v <= 4)
 	v = m["BenchmarkMemory100k", "export-peak-MiB"]; row("peak heap exporting 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)

@@ -30,7 +30,14 @@ func (v *Vault) Compact() error {
 	if err != nil {
 		return fmt.Errorf("compact vault: %w", err)
 	}
-	if err := guard(func() error { return bolt.Compact(dst, v.db, 4<<20) }); err != nil {
+	err = guard(func() error {
+		if err := bolt.Compact(dst, v.db, 4<<20); err != nil {
+			return err
+		}
+		// A new file has no free page, so none holds an old key slot.
+		return dst.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySlotsClean, []byte("1")) })
+	})
+	if err != nil {
 		dst.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("compact vault: %w", err)

@@ -57,7 +57,7 @@ func (v *Vault) SetWipeAfter(n int) error {
 	if !validLimit(n) {
 		return fmt.Errorf("the limit must be one of 5, 10 or 20 wrong passphrases, or 0 for none, not %d", n)
 	}
-	return v.update(func(tx *bolt.Tx) error {
+	return v.updateSlots(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		var err error
 		if n == 0 {
@@ -201,7 +201,7 @@ func (v *Vault) AddDuressPassphrase(worker string, passphrase []byte, wf int) er
 		return err
 	}
 	note := &duressNote{Payload: *payloadOf(d, dc)}
-	return v.update(func(tx *bolt.Tx) error {
+	return v.updateSlots(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSlots).Stats().KeyN >= maxSlots {
 			return fmt.Errorf("the vault already has %d passphrases, the most it can hold", maxSlots)
 		}
@@ -321,6 +321,9 @@ func (v *Vault) becomeDecoy(s *secret, dc *decoy) error {
 	if err != nil {
 		return err
 	}
+	if err := v.holdExclusive(); err != nil {
+		return err
+	}
 	dir := filepath.Dir(v.path)
 	tmp := filepath.Join(dir, "."+filepath.Base(v.path)+".new-"+uuid.NewString())
 	info := dc.Info
@@ -332,6 +335,13 @@ func (v *Vault) becomeDecoy(s *secret, dc *decoy) error {
 	if err := v.eraseSlots(); err != nil {
 		os.Remove(tmp)
 		return err
+	}
+	// Freeing a large file's blocks takes a while (a quarter of a second
+	// for 100,000 records here): holding the old file open defers it
+	// from the rename to a close after the decoy is open.
+	old, err := os.Open(v.path)
+	if err == nil {
+		defer func() { go old.Close() }()
 	}
 	v.Lock()
 	v.db.Close()

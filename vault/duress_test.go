@@ -24,7 +24,7 @@ func linked(t *testing.T, v *Vault) string {
 }
 
 // slotBytes returns every key slot value as stored.
-func slotBytes(t *testing.T, v *Vault) [][]byte {
+func slotBytes(t testing.TB, v *Vault) [][]byte {
 	t.Helper()
 	var out [][]byte
 	err := v.db.View(func(tx *bolt.Tx) error {
@@ -330,5 +330,43 @@ func TestDuressSlotIsNotTheLastPassphrase(t *testing.T) {
 	}
 	if ok, _ := v.opens(duressPass, false); ok {
 		t.Error("the removed duress passphrase still opens a slot")
+	}
+}
+
+// TestEraseOlderVault: a vault from before slot scrubbing may keep old key
+// slots in free pages; Erase then zeroes every free page.
+func TestEraseOlderVault(t *testing.T) {
+	v := newTestVault(t)
+	before := slotBytes(t, v)
+	// Change the slots as an older fieldvault did: no scrub, no mark.
+	err := v.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketMeta).Delete(keySlotsClean); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketSlots).Put(newKey(), bytes.Clone(before[0]))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := linked(t, v)
+	path := v.Path()
+	if err := v.Erase(); err != nil {
+		t.Fatal(err)
+	}
+	assertErased(t, path, link, before)
+}
+
+// TestClearSettingsSurviveRekey: the failed-unlock limit and count, kept in
+// the clear, are carried over when the master key changes.
+func TestClearSettingsSurviveRekey(t *testing.T) {
+	v := duressVault(t)
+	if err := v.SetWipeAfter(10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.RemovePassphrase("Budi"); err != nil {
+		t.Fatalf("rekey with a failed-unlock limit set: %v", err)
+	}
+	if limit, _ := v.Attempts(); limit != 10 {
+		t.Errorf("after the rekey the limit is %d, want 10", limit)
 	}
 }

@@ -205,12 +205,17 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 	if err != nil {
 		return err
 	}
+	// A new file has no free page, so none holds an old key slot.
+	if err := put(bucketMeta, keySlotsClean, []byte("1")); err != nil {
+		return err
+	}
 	err = each(bucketMeta, func(k, val []byte) error {
 		switch {
-		case bytes.Equal(k, keyFormat), bytes.Equal(k, keyShareByKey):
-			return put(bucketMeta, k, bytes.Clone(val))
-		case bytes.Equal(k, keyAuditHead):
-			return nil // written with the audit log below
+		case bytes.Equal(k, keyFormat), bytes.Equal(k, keyShareByKey),
+			bytes.Equal(k, keyWipeAfter), bytes.Equal(k, keyFailures):
+			return put(bucketMeta, k, bytes.Clone(val)) // kept in the clear
+		case bytes.Equal(k, keyAuditHead), bytes.Equal(k, keySlotsClean):
+			return nil // written below
 		}
 		return reseal(bucketMeta, meta, meta)(k, val)
 	})

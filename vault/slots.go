@@ -58,7 +58,7 @@ func (v *Vault) AddPassphrase(worker string, passphrase []byte, wf int) error {
 	if err != nil {
 		return err
 	}
-	return v.update(func(tx *bolt.Tx) error {
+	return v.updateSlots(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSlots).Stats().KeyN >= maxSlots {
 			return fmt.Errorf("the vault already has %d passphrases, the most it can hold", maxSlots)
 		}
@@ -299,7 +299,7 @@ func (v *Vault) upgradeSlot(id, old, passphrase []byte) error {
 	if err != nil {
 		return err
 	}
-	return v.update(func(tx *bolt.Tx) error {
+	return v.updateSlots(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketSlots).Put(id, slot); err != nil {
 			return err
 		}

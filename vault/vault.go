@@ -333,6 +333,9 @@ func build(tmp string, k *keys, slotID, slot []byte, worker string, info Info, w
 		if err := meta.Put(keyShareByKey, []byte("1")); err != nil {
 			return err
 		}
+		if err := meta.Put(keySlotsClean, []byte("1")); err != nil {
+			return err
+		}
 		if wipeAfter > 0 {
 			if err := meta.Put(keyWipeAfter, []byte(strconv.Itoa(wipeAfter))); err != nil {
 				return err
@@ -498,7 +501,7 @@ func (v *Vault) Info() (Info, error) {
 
 // SetInfo replaces the vault's settings; the ID and creation time are kept.
 func (v *Vault) SetInfo(info Info) error {
-	return v.update(func(tx *bolt.Tx) error {
+	return v.updateSlots(func(tx *bolt.Tx) error {
 		var old Info
 		if err := v.getMeta(tx, keySettings, &old); err != nil {
 			return err

@@ -174,6 +174,11 @@ func (s *session) unlockScreen(notice string) screen {
 	var p string
 	in := huh.NewInput().Title(a.tr("Passphrase")).EchoMode(huh.EchoModePassword).Value(&p)
 	head := a.trf("Unlock the vault at %s", s.path)
+	if left, warn := attemptsLeft(s.v); warn && left == 1 {
+		head += "\n" + a.tr("1 attempt left before the vault is erased.")
+	} else if warn {
+		head += "\n" + a.trf("%d attempts left before the vault is erased.", left)
+	}
 	if notice != "" {
 		head = notice + "\n\n" + head
 	}
@@ -184,6 +189,8 @@ func (s *session) unlockScreen(notice string) screen {
 			clear(pass)
 			return func() tea.Cmd {
 				switch {
+				case errors.Is(err, vault.ErrErased):
+					return s.show(s.text(a.tr("The vault was erased"), a.explainShort(err), func() tea.Cmd { return s.quit(endQuit) }))
 				case errors.Is(err, vault.ErrWrongPassphrase):
 					return s.show(s.unlockScreen(a.tr("Wrong passphrase. Check Caps Lock and the keyboard layout, and try again.")))
 				case err != nil:
@@ -227,6 +234,7 @@ func (s *session) home(notice string) tea.Cmd {
 		huh.NewOption(a.tr("This vault's contact card"), "card"),
 		huh.NewOption(a.tr("Add a partner"), "partner"),
 		huh.NewOption(a.tr("Language: English / Bahasa Indonesia"), "lang"),
+		huh.NewOption(a.tr("Wipe this vault (emergency)"), "wipe"),
 		huh.NewOption(a.tr("Lock"), "lock"),
 		huh.NewOption(a.tr("Quit"), "quit"),
 	)
@@ -251,6 +259,8 @@ func (s *session) home(notice string) tea.Cmd {
 			return s.show(s.partnerScreen())
 		case "lang":
 			return s.show(s.langScreen())
+		case "wipe":
+			return s.show(s.wipeScreen())
 		case "lock":
 			return s.lock(a.tr("Locked."))
 		}
@@ -688,4 +698,60 @@ func (s *session) langScreen() screen {
 		a.langFlag, a.vaultLang = "", l
 		return s.goHome()
 	}, huh.NewGroup(sel))
+}
+
+// wipeScreen is the first of the two deliberate steps before an emergency
+// wipe: what it does and what it loses, then a choice whose default is to
+// go back.
+func (s *session) wipeScreen() screen {
+	a := s.a
+	body := a.tr("Wiping destroys this vault for good: the keys that open it are overwritten, then the file is removed. No passphrase opens it afterwards, nor any copy made from now on.")
+	if n, err := s.v.Unconfirmed(); err != nil {
+		return s.text(a.tr("Wipe this vault"), a.explainShort(err), s.goHome)
+	} else if n > 0 {
+		body += "\n\n" + a.trf("%d records in this vault have not been confirmed by any partner; wiping loses them for good", n) + "."
+	}
+	next := false
+	c := huh.NewConfirm().Title(a.tr("Wipe this vault?")).
+		Affirmative(a.tr("Continue")).Negative(a.tr("Back")).Value(&next)
+	return s.form(body, func() tea.Cmd {
+		if !next {
+			return s.goHome()
+		}
+		return s.show(s.wipeNameScreen())
+	}, huh.NewGroup(c))
+}
+
+// wipeNameScreen is the second step: typing the vault's name wipes it.
+func (s *session) wipeNameScreen() screen {
+	a := s.a
+	info, err := s.v.Info()
+	if err != nil {
+		return s.text(a.tr("Wipe this vault"), a.explainShort(err), s.goHome)
+	}
+	name := info.Name
+	if name == "" {
+		name = "wipe"
+	}
+	var typed string
+	in := huh.NewInput().Title(a.trf("Type the vault's name (%s) to wipe it now", name)).
+		Description(a.tr("Leave it empty to go back.")).Value(&typed)
+	return s.form("", func() tea.Cmd {
+		switch strings.TrimSpace(typed) {
+		case "":
+			return s.goHome()
+		case name:
+		default:
+			return s.home(a.tr("the name did not match; nothing was wiped"))
+		}
+		return s.job(a.tr("Wiping…"), func() func() tea.Cmd {
+			err := s.v.Erase()
+			return func() tea.Cmd {
+				if err != nil {
+					return s.home(a.explainShort(err))
+				}
+				return s.show(s.text(a.tr("Wipe this vault"), a.trf("Wiped the vault at %s: no passphrase opens it any more.", s.path), func() tea.Cmd { return s.quit(endQuit) }))
+			}
+		})
+	}, huh.NewGroup(in))
 }

@@ -21,15 +21,25 @@ takes the current passphrase (asked, or FIELDVAULT_PASSPHRASE_FILE,
 comes from FIELDVAULT_NEW_PASSPHRASE_FILE or FIELDVAULT_NEW_PASSPHRASE.`,
 	}
 	var worker string
+	var duress bool
 	add := &cobra.Command{
 		Use:   "add",
-		Short: "Add a passphrase for another worker",
-		Args:  cobra.NoArgs,
+		Short: "Add a passphrase for another worker, or a duress passphrase",
+		Long: `Add a passphrase for another worker.
+
+With --duress, the new passphrase is a duress passphrase for the worker who
+holds it: unlocking with it destroys the vault (as 'fieldvault wipe') and
+opens, in its place, a new and empty vault with the same name and settings.
+Nothing on screen, in the exit code or in how long it takes tells it apart
+from a real unlock. It must differ from every passphrase that opens the
+vault.`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return a.runPassphraseAdd(worker)
+			return a.runPassphraseAdd(worker, duress)
 		},
 	}
 	add.Flags().StringVar(&worker, "worker", "", "name or initials of the worker who will hold it")
+	add.Flags().BoolVar(&duress, "duress", false, "a passphrase that destroys the vault and opens an empty one")
 	change := &cobra.Command{
 		Use:   "change",
 		Short: "Change the passphrase you unlock with",
@@ -64,7 +74,7 @@ func newSource() passphraseSource {
 	return passphraseSource{"", "FIELDVAULT_NEW_PASSPHRASE_FILE", "FIELDVAULT_NEW_PASSPHRASE"}
 }
 
-func (a *app) runPassphraseAdd(worker string) error {
+func (a *app) runPassphraseAdd(worker string, duress bool) error {
 	wf, err := a.workFactor()
 	if err != nil {
 		return err
@@ -78,11 +88,22 @@ func (a *app) runPassphraseAdd(worker string) error {
 			}
 			worker = strings.TrimSpace(line)
 		}
-		p, err := a.newPassphrase(newSource(), "New passphrase")
+		prompt := "New passphrase"
+		if duress {
+			prompt = a.tr("Duress passphrase")
+		}
+		p, err := a.newPassphrase(newSource(), prompt)
 		if err != nil {
 			return err
 		}
 		defer clear(p)
+		if duress {
+			if err := v.AddDuressPassphrase(worker, p, wf); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.err, a.tr("Added a duress passphrase. Unlocking with it destroys this vault and opens an empty one in its place."))
+			return nil
+		}
 		if err := v.AddPassphrase(worker, p, wf); err != nil {
 			return err
 		}
@@ -129,6 +150,9 @@ func (a *app) runPassphraseList(asJSON bool) error {
 			mark := ""
 			if s.Current {
 				mark = "(you)"
+			}
+			if s.Duress {
+				mark = a.tr("(duress: destroys the vault)")
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Worker, mark)
 		}

@@ -32,7 +32,7 @@ func (a *app) runPlainHome(ctx context.Context) error {
 
 // plainMenu is the home menu's choices, in order (translated where shown;
 // listed in computedTexts for the catalog test).
-var plainMenu = []string{"New intake", "Resume a draft", "Records", "Outbox", "Export to USB", "Import a bundle or receipt", "This vault's contact card", "Lock and quit"}
+var plainMenu = []string{"New intake", "Resume a draft", "Records", "Outbox", "Export to USB", "Import a bundle or receipt", "This vault's contact card", "Lock and quit", "Wipe this vault (emergency)"}
 
 func (h *plainHome) loop(ctx context.Context) error {
 	a := h.a
@@ -68,6 +68,11 @@ func (h *plainHome) loop(ctx context.Context) error {
 		case 8:
 			fmt.Fprintln(a.out, a.tr("Locked."))
 			return nil
+		case 9:
+			var wiped bool
+			if wiped, err = h.wipe(ctx); wiped {
+				return nil
+			}
 		}
 		var ce *cancelError
 		switch {
@@ -298,4 +303,42 @@ func (h *plainHome) importFile(ctx context.Context) error {
 		fmt.Fprintln(h.a.out, h.a.trf("Imported from %s: %d records new or updated. Receipt for them: %s", res.Sender.Name, res.Added, res.ReceiptPath))
 	}
 	return nil
+}
+
+// wipe is the emergency wipe in two deliberate steps: what it does and
+// loses, with going back as the default, then the vault's name typed.
+func (h *plainHome) wipe(ctx context.Context) (bool, error) {
+	a := h.a
+	fmt.Fprintln(a.out, a.tr("Wiping destroys this vault for good: the keys that open it are overwritten, then the file is removed. No passphrase opens it afterwards, nor any copy made from now on."))
+	if n, err := h.v.Unconfirmed(); err != nil {
+		return false, err
+	} else if n > 0 {
+		fmt.Fprintln(a.out, a.trf("%d records in this vault have not been confirmed by any partner; wiping loses them for good", n)+".")
+	}
+	fmt.Fprintf(a.out, "1) %s\n", a.tr("Continue"))
+	if n, err := h.choose(ctx, 1); err != nil || n == 0 {
+		return false, err
+	}
+	info, err := h.v.Info()
+	if err != nil {
+		return false, err
+	}
+	name := info.Name
+	if name == "" {
+		name = "wipe"
+	}
+	typed, err := h.ask(ctx, a.trf("Type the vault's name (%s) to wipe it now", name)+" "+a.tr("Leave it empty to go back."))
+	switch {
+	case err != nil || typed == "":
+		return false, err
+	case typed != name:
+		fmt.Fprintln(a.out, a.tr("the name did not match; nothing was wiped"))
+		return false, nil
+	}
+	path := h.v.Path()
+	if err := h.v.Erase(); err != nil {
+		return false, err
+	}
+	fmt.Fprintln(a.out, a.trf("Wiped the vault at %s: no passphrase opens it any more.", path))
+	return true, nil
 }

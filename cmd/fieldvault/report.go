@@ -85,6 +85,7 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 	var ce *vault.ChainError
 	var cancel *cancelError
 	var rej *sync.RejectError
+	var attempts *vault.AttemptsError
 	switch {
 	case errors.As(err, &rej):
 		code, msg, hint = exitRejected, a.trf("rejected: %s; nothing was changed", rej.Reason), rej.Hint
@@ -100,9 +101,21 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 	case errors.Is(err, vault.ErrBusy):
 		code, msg = exitBusy, a.trf("the vault at %s is in use by another fieldvault process", path)
 		hint = a.tr("finish or close the other fieldvault, then try again")
+	case errors.Is(err, vault.ErrErased):
+		code, msg = exitPassphrase, a.tr("wrong passphrase; that was the last attempt, and the vault has been erased")
+		hint = a.tr("nothing in it can be opened any more; records already confirmed by a partner are safe with them")
+	case errors.As(err, &attempts) && attempts.Left <= attemptsWarnAt:
+		code, msg = exitPassphrase, a.trf("wrong passphrase; %d attempts left before the vault is erased", attempts.Left)
+		if attempts.Left == 1 {
+			msg = a.tr("wrong passphrase; 1 attempt left before the vault is erased")
+		}
+		hint = a.tr("check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase")
 	case errors.Is(err, vault.ErrWrongPassphrase):
 		code, msg = exitPassphrase, a.tr("wrong passphrase; the vault was not unlocked")
 		hint = a.tr("check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase")
+	case errors.Is(err, vault.ErrPassphraseTaken):
+		code, msg = exitUsage, a.tr("a duress passphrase must differ from every passphrase that opens the vault")
+		hint = a.tr("choose another passphrase")
 	case errors.Is(err, vault.ErrWeakPassphrase):
 		code, msg = exitUsage, a.trf("that passphrase is too short: it needs at least %d characters", vault.MinPassphraseLen)
 		hint = a.tr("a few unrelated words make a passphrase that is long and easy to remember")

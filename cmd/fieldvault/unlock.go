@@ -207,7 +207,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 		return nil, errNoPassphrase("passphrase", a.currentSource())
 	}
 	for try := 1; ; try++ {
-		p, err := a.promptSecret("Passphrase: ")
+		p, err := a.promptSecret(a.passphrasePrompt(v))
 		if err != nil {
 			v.Close()
 			return nil, err
@@ -218,12 +218,35 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 			a.unlocked(v)
 			return v, nil
 		}
-		if !errors.Is(err, vault.ErrWrongPassphrase) || try == 3 {
+		if !errors.Is(err, vault.ErrWrongPassphrase) || errors.Is(err, vault.ErrErased) || try == 3 {
 			v.Close()
 			return nil, err
 		}
-		fmt.Fprintln(a.err, "Wrong passphrase. Try again.")
+		fmt.Fprintln(a.err, a.tr("Wrong passphrase. Try again."))
 	}
+}
+
+// attemptsWarnAt is how few attempts must be left before every prompt and
+// error says how many.
+const attemptsWarnAt = 3
+
+// attemptsLeft returns how many wrong passphrases the vault still takes
+// before it erases itself, and whether that is few enough to say so.
+func attemptsLeft(v *vault.Vault) (int, bool) {
+	limit, failed := v.Attempts()
+	left := limit - failed
+	return left, limit > 0 && left <= attemptsWarnAt
+}
+
+// passphrasePrompt asks for the passphrase, saying how many attempts are
+// left when few are.
+func (a *app) passphrasePrompt(v *vault.Vault) string {
+	if left, warn := attemptsLeft(v); warn && left == 1 {
+		return a.tr("Passphrase (1 attempt left before the vault is erased): ")
+	} else if warn {
+		return a.trf("Passphrase (%d attempts left before the vault is erased): ", left)
+	}
+	return a.tr("Passphrase: ")
 }
 
 // unlocked learns the vault's interface language once its settings can be

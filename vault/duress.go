@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -339,9 +340,11 @@ func (v *Vault) becomeDecoy(s *secret, dc *decoy) error {
 	// Freeing a large file's blocks takes a while (a quarter of a second
 	// for 100,000 records here): holding the old file open defers it
 	// from the rename to a close after the decoy is open.
-	old, err := os.Open(v.path)
-	if err == nil {
-		defer func() { go old.Close() }()
+	// (Windows cannot rename over an open file: there the rename waits.)
+	if runtime.GOOS != "windows" {
+		if old, err := os.Open(v.path); err == nil {
+			defer func() { go old.Close() }()
+		}
 	}
 	v.Lock()
 	v.db.Close()

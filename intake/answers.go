@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/fieldvault/fieldvault/schema"
-	"github.com/fieldvault/fieldvault/vault"
 )
 
 // MaxAnswersFile bounds what an answers file may hold: about 400,000 intakes.
@@ -23,8 +22,11 @@ const MaxAnswersFile = 256 << 20
 //
 //	{"schema": "rescue-needs", "lang": "en", "answers": {"consent.interview": true, ...}}
 type AnswerSet struct {
-	Schema  string         `json:"schema,omitempty"`
-	Lang    string         `json:"lang,omitempty"`
+	Schema string `json:"schema,omitempty"`
+	Lang   string `json:"lang,omitempty"`
+	// Ref tells apart intakes whose answers are the same, such as the
+	// number of a paper form. It is not stored.
+	Ref     string         `json:"ref,omitempty"`
 	Answers map[string]any `json:"answers"`
 }
 
@@ -127,7 +129,7 @@ func readLine(br *bufio.Reader) (line []byte, long bool, err error) {
 	}
 }
 
-// decodeSet reads one intake, strictly: only schema, lang and answers.
+// decodeSet reads one intake, strictly: only schema, lang, ref and answers.
 func decodeSet(raw []byte) (AnswerSet, error) {
 	var set AnswerSet
 	if !json.Valid(raw) {
@@ -138,7 +140,7 @@ func decodeSet(raw []byte) (AnswerSet, error) {
 	strict := json.NewDecoder(bytes.NewReader(raw))
 	strict.DisallowUnknownFields()
 	if err := strict.Decode(&set); err != nil {
-		return AnswerSet{}, fmt.Errorf("an intake is an object with schema, lang and answers: %v", strings.TrimPrefix(err.Error(), "json: "))
+		return AnswerSet{}, fmt.Errorf("an intake is an object with schema, lang, ref and answers: %v", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if set.Answers == nil {
 		return AnswerSet{}, errors.New(`the intake has no "answers"`)
@@ -195,10 +197,8 @@ func readDocument(r io.Reader, fn func(line int, set AnswerSet, bad error) error
 // typed them: the same gating, skip logic and validation. A question left
 // out is skipped unless it is required.
 func Apply(e *Engine, answers map[string]any) error {
-	for id := range answers {
-		if _, ok := e.s.Question(id); !ok {
-			return &AnswerError{Question: id, Msg: msgUnknownQuestion}
-		}
+	if errs := checkValues(e, answers); len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	left := maps.Clone(answers)
 	for !e.Done() {
@@ -224,123 +224,29 @@ func Apply(e *Engine, answers map[string]any) error {
 	return nil
 }
 
-// BulkOptions set up an answers-file intake.
-type BulkOptions struct {
-	Schema *schema.Schema // used where an intake names none; default rescue-needs
-	Lang   string         // used where an intake names none
-	// Lookup finds a questionnaire named by an intake; nil means built-in
-	// questionnaires only.
-	Lookup func(id string) (*schema.Schema, error)
-}
-
-// BulkError lists every bad intake of an answers file. Nothing is stored
-// when there is one.
-type BulkError struct {
-	Errors []*LineError
-}
-
-func (e *BulkError) Error() string {
-	if len(e.Errors) == 1 {
-		return e.Errors[0].Error()
-	}
-	return fmt.Sprintf("%d intakes have errors; the first: %v", len(e.Errors), e.Errors[0])
-}
-
-// Bulk reads an answers file and stores every intake in it, in one
-// transaction after the one unlock. If any intake is wrong, nothing is
-// stored and the error lists them all, so that a corrected file can simply
-// be run again without creating duplicates. It returns the new record IDs
-// in file order.
-func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) ([]string, error) {
-	contacts, err := v.Contacts()
-	if err != nil {
-		return nil, err
-	}
-	if opts.Lookup == nil {
-		opts.Lookup = schema.Lookup
-	}
-	if opts.Schema == nil {
-		if opts.Schema, err = opts.Lookup(schema.DefaultID); err != nil {
-			return nil, err
+// checkValues checks each answer on its own, in questionnaire order: that
+// its question exists and the value fits it. These mistakes do not depend
+// on each other, so all of a line's are reported at once; mistakes of the
+// flow (a required answer missing, an answer that is never asked) show
+// only once the values are right, since a wrong value changes the flow.
+func checkValues(e *Engine, answers map[string]any) []error {
+	var errs []error
+	for _, id := range slices.Sorted(maps.Keys(answers)) {
+		if _, ok := e.s.Question(id); !ok {
+			errs = append(errs, &AnswerError{Question: id, Msg: msgUnknownQuestion})
 		}
 	}
-	schemas := map[string]*schema.Schema{}
-	if opts.Schema != nil {
-		schemas[opts.Schema.ID] = opts.Schema
-	}
-	var recs []*vault.Record
-	var bad []*LineError
-	err = ReadAnswers(r, func(line int, set AnswerSet, unreadable error) error {
-		if unreadable != nil {
-			bad = append(bad, &LineError{Line: line, Err: unreadable})
-			return nil
-		}
-		rec, err := bulkOne(set, opts, schemas, Options{Worker: v.Worker(), Contacts: names(contacts)})
-		if err != nil {
-			bad = append(bad, &LineError{Line: line, Err: err})
-			return nil
-		}
-		rec.Share = vault.ShareKeys(contacts, rec.Share)
-		recs = append(recs, rec)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(bad) > 0 {
-		return nil, &BulkError{Errors: bad}
-	}
-	used := map[string]*schema.Schema{}
-	for _, r := range recs {
-		used[r.Schema.ID] = schemas[r.Schema.ID]
-	}
-	for _, id := range slices.Sorted(maps.Keys(used)) {
-		if err := v.PutSchema(used[id].Hash, used[id].Source); err != nil {
-			return nil, err
-		}
-	}
-	if err := v.PutRecords(recs); err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID
-	}
-	return ids, nil
-}
-
-func bulkOne(set AnswerSet, opts BulkOptions, schemas map[string]*schema.Schema, eo Options) (*vault.Record, error) {
-	s := opts.Schema
-	if set.Schema != "" {
-		s = schemas[set.Schema]
-		if s == nil {
-			var err error
-			if s, err = opts.Lookup(set.Schema); err != nil {
-				return nil, err
+	for _, p := range e.s.Pages {
+		for i := range p.Questions {
+			q := &p.Questions[i]
+			v, ok := answers[q.ID]
+			if !ok || v == nil || q.Type == schema.TypeNote {
+				continue
 			}
-			schemas[s.ID] = s
+			if _, err := e.normalize(q, v); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
-	eo.Lang = set.Lang
-	if eo.Lang == "" {
-		eo.Lang = opts.Lang
-	}
-	e, err := New(s, eo)
-	if err != nil {
-		return nil, err
-	}
-	if err := Apply(e, set.Answers); err != nil {
-		return nil, err
-	}
-	return e.Record("")
-}
-
-// names lists contacts' names, which consent.share offers; records keep
-// the contacts' keys (vault.ShareKeys).
-func names(cs []vault.Contact) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Name
-	}
-	return out
+	return errs
 }

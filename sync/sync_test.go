@@ -16,6 +16,8 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/google/uuid"
+
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
@@ -63,10 +65,14 @@ func intakes(t testing.TB, v *vault.Vault, n int, shareWith ...string) []string 
 	t.Helper()
 	var sb strings.Builder
 	share, _ := json.Marshal(append([]string{}, shareWith...))
+	// A ref of its own per call: the same answers in another call are
+	// another person, not a line run again.
+	ref := uuid.NewString()
 	for i := range n {
-		fmt.Fprintf(&sb, `{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": %s, "consent.referral": ["shelter"], "consent.followup": false, "person.name": "Person %d", "priority.own_words": "a safe place tonight and food"}}`+"\n", share, i)
+		fmt.Fprintf(&sb, `{"ref": "%s-%d", "answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": %s, "consent.referral": ["shelter"], "consent.followup": false, "person.name": "Person %d", "priority.own_words": "a safe place tonight and food"}}`+"\n", ref, i, share, i)
 	}
-	ids, err := intake.Bulk(v, strings.NewReader(sb.String()), intake.BulkOptions{Lang: "en"})
+	var ids []string
+	_, err := intake.Bulk(v, strings.NewReader(sb.String()), intake.BulkOptions{Lang: "en", Stored: func(id string) { ids = append(ids, id) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +156,8 @@ func TestExportConsentFilter(t *testing.T) {
 	both := intakes(t, p.field, 2, "partner ngo", "Legal Aid")
 	legalOnly := intakes(t, p.field, 2, "Legal Aid")
 	nobody := intakes(t, p.field, 2)
-	declined, err := intake.Bulk(p.field, strings.NewReader(`{"answers": {"consent.interview": false}}`), intake.BulkOptions{})
+	var declined []string
+	_, err := intake.Bulk(p.field, strings.NewReader(`{"answers": {"consent.interview": false}}`), intake.BulkOptions{Stored: func(id string) { declined = append(declined, id) }})
 	if err != nil {
 		t.Fatal(err)
 	}

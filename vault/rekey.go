@@ -128,7 +128,7 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 		return nil
 	}
 	// Every bucket exists in the new file, even if empty.
-	for _, name := range append(allBuckets, bucketDeliveries) {
+	for _, name := range append(allBuckets, bucketDeliveries, bucketLines) {
 		if _, err := wtx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
@@ -184,6 +184,11 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 		if err := each(name, reseal(name, meta, meta)); err != nil {
 			return err
 		}
+	}
+	// Line keys are keyed hashes under a key the rekey keeps: as they are.
+	err = each(bucketLines, func(k, val []byte) error { return put(bucketLines, bytes.Clone(k), bytes.Clone(val)) })
+	if err != nil {
+		return err
 	}
 	if err := each(bucketSummaries, reseal(bucketSummaries, summary, summary)); err != nil {
 		return err

@@ -80,9 +80,10 @@ type Vault struct {
 	// limit (no other fieldvault can then hold the file meanwhile).
 	exclusive bool
 
-	keys   *keys  // nil while locked
-	worker string // name on the slot that unlocked the vault
-	slotID []byte // which slot unlocked the vault
+	keys     *keys  // nil while locked
+	linesKey []byte // LineKey's, derived when first needed
+	worker   string // name on the slot that unlocked the vault
+	slotID   []byte // which slot unlocked the vault
 }
 
 // keys are what Unlock derives from the vault secret.
@@ -476,7 +477,8 @@ func (v *Vault) Lock() {
 	}
 	clear(v.keys.secret.master)
 	clear(v.keys.secret.signing)
-	v.keys = nil
+	clear(v.linesKey)
+	v.keys, v.linesKey = nil, nil
 	v.worker = ""
 	v.slotID = nil
 }

@@ -198,28 +198,45 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		r = f
 	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-		ids, err := intake.Bulk(v, r, intake.BulkOptions{Schema: s, Lang: a.interviewLang(v, s, opts.lang)})
+		bar := a.progress(a.tr("Storing intakes"))
+		res, err := intake.Bulk(v, r, intake.BulkOptions{
+			Schema:   s,
+			Lang:     a.interviewLang(v, s, opts.lang),
+			Stored:   func(id string) { fmt.Fprintln(a.out, id) },
+			Progress: bar.update,
+		})
+		bar.done()
 		var be *intake.BulkError
 		switch {
 		case errors.As(err, &be):
-			const most = 20
+			const most = 50
 			for i, e := range be.Errors {
 				if i == most {
-					fmt.Fprintf(a.err, "fieldvault: ... and %d more\n", len(be.Errors)-most)
+					fmt.Fprintf(a.err, "fieldvault: %s\n", a.trf("... and %d more", len(be.Errors)-most+be.More))
 					break
 				}
 				fmt.Fprintf(a.err, "fieldvault: %s: %v\n", name, e)
 			}
-			n := len(be.Errors)
+			n := be.Intakes
 			return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
 				"correct the lines above and run the same command again")
+		case err != nil && res != nil && res.Stored > 0:
+			return withHint(fmt.Errorf("stored %d %s, then: %w", res.Stored, plural(res.Stored, "intake", "intakes"), err),
+				"run the same command again: what is stored already is not stored twice")
 		case err != nil:
 			return err
 		}
-		for _, id := range ids {
-			fmt.Fprintln(a.out, id)
+		for i, rep := range res.Repeats {
+			if i == 20 {
+				a.warn(a.tr("... and %d more lines repeat an earlier one"), len(res.Repeats)-20)
+				break
+			}
+			a.warn(a.tr("%s: line %d has the same answers as line %d; stored as another person. If it is the same person, withdraw one of the two; give each paper form a \"ref\" to tell them apart"), name, rep.Line, rep.Of)
 		}
-		fmt.Fprintf(a.err, "Stored %d %s.\n", len(ids), plural(len(ids), "intake", "intakes"))
+		fmt.Fprintf(a.err, "Stored %d %s.\n", res.Stored, plural(res.Stored, "intake", "intakes"))
+		if res.Present > 0 {
+			fmt.Fprintln(a.err, a.trf("%d intakes of %s were stored already, by an earlier run; they were left as they are.", res.Present, name))
+		}
 		return nil
 	})
 }

@@ -261,4 +261,10 @@ var indonesian = map[string]string{
 	"Wipe this vault?":                          "Hapus brankas ini?",
 	"Wiping destroys this vault for good: the keys that open it are overwritten, then the file is removed. No passphrase opens it afterwards, nor any copy made from now on.": "Menghapus memusnahkan brankas ini untuk selamanya: kunci yang membukanya ditimpa, lalu berkasnya dihapus. Sesudahnya tidak ada frasa sandi yang dapat membukanya, begitu pula salinan yang dibuat sejak saat itu.",
 	"Wiping…": "Menghapus…",
+	// Answers files.
+	"%d intakes of %s were stored already, by an earlier run; they were left as they are.":                                                                                        "%d intake dari %s sudah tersimpan oleh proses sebelumnya; intake itu dibiarkan apa adanya.",
+	"%s: line %d has the same answers as line %d; stored as another person. If it is the same person, withdraw one of the two; give each paper form a \"ref\" to tell them apart": "%s: baris %d berisi jawaban yang sama dengan baris %d; disimpan sebagai orang lain. Jika orangnya sama, tarik salah satunya; beri setiap formulir kertas \"ref\" untuk membedakannya",
+	"... and %d more": "... dan %d lagi",
+	"... and %d more lines repeat an earlier one": "... dan %d baris lagi mengulang baris sebelumnya",
+	"Storing intakes": "Menyimpan intake",
 }

@@ -55,6 +55,7 @@ func TestScript(t *testing.T) {
 			"unlock":  cmdUnlock,
 			"setenv":  cmdSetenvStdout,
 			"corrupt": cmdCorrupt,
+			"bigline": cmdBigLine,
 		},
 	})
 }
@@ -196,4 +197,21 @@ func cmdCorrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("corrupt: unknown mode %q", args[0])
 	}
 	ts.Check(os.WriteFile(path, data, 0o600))
+}
+
+// bigline FILE N writes a file of one line of N bytes, a JSON string.
+func cmdBigLine(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: bigline FILE BYTES")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil || n < 2 {
+		ts.Fatalf("bigline: bad size %q", args[1])
+	}
+	line := make([]byte, n+1)
+	for i := range line {
+		line[i] = 'x'
+	}
+	line[0], line[n-1], line[n] = '"', '"', '\n'
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), line, 0o600))
 }

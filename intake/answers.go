@@ -32,11 +32,17 @@ type AnswerSet struct {
 
 // LineError is what is wrong with one intake of an answers file.
 type LineError struct {
-	Line int // where the intake starts, from 1
+	Line int  // where the intake starts, from 1
+	Row  bool // Line is a spreadsheet's row
 	Err  error
 }
 
-func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Error() string {
+	if e.Row {
+		return fmt.Sprintf("row %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
 func (e *LineError) Unwrap() error { return e.Err }
 
 // MaxAnswersLine bounds one line of JSON Lines. An intake is a few KiB; a

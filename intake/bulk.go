@@ -29,6 +29,9 @@ type BulkOptions struct {
 	Progress func(done, total int)
 	// Batch is how many intakes go in one durable transaction; 0: 2,000.
 	Batch int
+	// Rows: the file is a spreadsheet (TableAnswers), and its line
+	// numbers are row numbers.
+	Rows bool
 }
 
 // BulkResult is what a bulk intake did.
@@ -53,6 +56,7 @@ type BulkError struct {
 	Errors  []*LineError
 	Intakes int // intakes with mistakes
 	More    int // mistakes beyond Errors
+	rows    bool
 }
 
 func (e *BulkError) Error() string {
@@ -73,7 +77,7 @@ func (e *BulkError) add(line int, err error) {
 			e.More++
 			continue
 		}
-		e.Errors = append(e.Errors, &LineError{Line: line, Err: err})
+		e.Errors = append(e.Errors, &LineError{Line: line, Row: e.rows, Err: err})
 	}
 }
 
@@ -97,7 +101,7 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	defer sp.remove()
 
 	// First pass: check everything, copying the input as it is read.
-	bad := &BulkError{}
+	bad := &BulkError{rows: opts.Rows}
 	res := &BulkResult{}
 	total := 0
 	b.resetSeen()
@@ -175,7 +179,7 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 		}
 		rec, key, err := b.one(line, set, res)
 		if err != nil {
-			return &LineError{Line: line, Err: err}
+			return &LineError{Line: line, Row: opts.Rows, Err: err}
 		}
 		rec.Share = vault.ShareKeys(b.contacts, rec.Share)
 		recs, keys = append(recs, rec), append(keys, key)

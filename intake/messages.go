@@ -66,6 +66,10 @@ const (
 	msgHowMultiForm
 	msgTheAnswer
 	msgSensitiveHidden
+	msgTemplateRef
+	msgTemplateYesNo
+	msgTemplateMulti
+	msgTemplatePartners
 )
 
 var messages = map[string]map[msgKey]string{
@@ -122,6 +126,10 @@ var messages = map[string]map[msgKey]string{
 		msgKeepEarlier:       "Earlier answer: %s. Press Enter to keep it, or type another; /skip to skip.",
 		msgConfirmStop:       "End the interview now? What was answered on earlier pages is kept. (y/n)",
 		msgNext:              "Continue",
+		msgTemplateRef:       "Paper form number (optional; tells apart two forms with the same answers)",
+		msgTemplateYesNo:     "yes or no (also true, false, 1, 0)",
+		msgTemplateMulti:     "several values: separate them with ; (- for none)",
+		msgTemplatePartners:  "names of partners in the vault's contacts, separated with ; (- for none)",
 		msgEnd:               "End the interview here",
 		msgSkipEmpty:         "Leave it empty to skip.",
 		msgConfirmStopTitle:  "End the interview now? What was answered on earlier pages is kept.",
@@ -184,6 +192,10 @@ var messages = map[string]map[msgKey]string{
 		msgKeepEarlier:       "Jawaban sebelumnya: %s. Tekan Enter untuk mempertahankannya, atau ketik jawaban lain; /lewati untuk melewati.",
 		msgConfirmStop:       "Akhiri wawancara sekarang? Jawaban di halaman sebelumnya tetap disimpan. (y/t)",
 		msgNext:              "Lanjutkan",
+		msgTemplateRef:       "Nomor formulir kertas (boleh kosong; membedakan dua formulir dengan jawaban yang sama)",
+		msgTemplateYesNo:     "ya atau tidak (juga yes, no, true, false, 1, 0)",
+		msgTemplateMulti:     "beberapa nilai: pisahkan dengan ; (- untuk tidak ada)",
+		msgTemplatePartners:  "nama mitra dalam kontak brankas, dipisahkan dengan ; (- untuk tidak ada)",
 		msgEnd:               "Akhiri wawancara di sini",
 		msgSkipEmpty:         "Biarkan kosong untuk melewati.",
 		msgConfirmStopTitle:  "Akhiri wawancara sekarang? Jawaban di halaman sebelumnya tetap disimpan.",

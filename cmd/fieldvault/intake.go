@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,9 +43,19 @@ object, or JSON Lines with one intake per line, for example
      "consent.store": true, "consent.share": [], "consent.referral": ["shelter"],
      "consent.followup": false, "person.name": "Ayu", "shelter.needed_tonight": true}}
 
+A FILE ending in .csv or .xlsx is a spreadsheet: a first row of question
+IDs (and optionally the columns schema, lang and ref), then one intake per
+row. Yes/no cells take yes, no, true, false, 1, 0, ya or tidak; several
+choices are joined with ";"; empty cells are skipped. 'fieldvault schema
+template' writes a blank one.
+
 A question left out is skipped ("prefer not to answer") unless it is
-required. If any intake is wrong, every error is listed and nothing is
-stored. The new record IDs are printed, one per line.`,
+required. If any intake is wrong, every mistake is listed and nothing is
+stored. Intakes are then stored in batches; one already stored (the same
+answers, from an earlier run of a file) is not stored again, so a file can
+be run again after a crash or a correction. The same answers twice in one
+file are two people, with a warning; give each paper form a "ref" (its
+number) to tell them apart. The new record IDs are printed, one per line.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runIntake(cmd.Context(), opts)
@@ -188,7 +199,7 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 	var r io.Reader
 	name := opts.answers
 	if name == "-" {
-		r, name = a.in, "standard input"
+		r, name = a.in, a.tr("standard input")
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
@@ -197,14 +208,31 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		defer f.Close()
 		r = f
 	}
+	table := intake.Rows(nil)
+	switch strings.ToLower(filepath.Ext(opts.answers)) {
+	case ".csv":
+		table = intake.CSVRows(r)
+	case ".xlsx":
+		rows, closeBook, err := intake.XLSXRows(r)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", name, err)
+		}
+		defer closeBook()
+		table = rows
+	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
 		bar := a.progress(a.tr("Storing intakes"))
-		res, err := intake.Bulk(v, r, intake.BulkOptions{
+		bo := intake.BulkOptions{
 			Schema:   s,
 			Lang:     a.interviewLang(v, s, opts.lang),
 			Stored:   func(id string) { fmt.Fprintln(a.out, id) },
 			Progress: bar.update,
-		})
+			Rows:     table != nil,
+		}
+		if table != nil {
+			r = intake.TableAnswers(table, bo)
+		}
+		res, err := intake.Bulk(v, r, bo)
 		bar.done()
 		var be *intake.BulkError
 		switch {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -56,6 +58,7 @@ func TestScript(t *testing.T) {
 			"setenv":  cmdSetenvStdout,
 			"corrupt": cmdCorrupt,
 			"bigline": cmdBigLine,
+			"xlsx":    cmdXLSX,
 		},
 	})
 }
@@ -214,4 +217,26 @@ func cmdBigLine(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	line[0], line[n-1], line[n] = '"', '"', '\n'
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), line, 0o600))
+}
+
+// xlsx OUT.xlsx IN.csv writes a CSV file's rows as the first sheet of an
+// XLSX workbook, as a spreadsheet program would save it.
+func cmdXLSX(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: xlsx OUT.xlsx IN.csv")
+	}
+	in, err := os.Open(ts.MkAbs(args[1]))
+	ts.Check(err)
+	defer in.Close()
+	rows, err := csv.NewReader(in).ReadAll()
+	ts.Check(err)
+	book := excelize.NewFile()
+	for i, r := range rows {
+		row := make([]any, len(r))
+		for j, c := range r {
+			row[j] = c
+		}
+		ts.Check(book.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row))
+	}
+	ts.Check(book.SaveAs(ts.MkAbs(args[0])))
 }

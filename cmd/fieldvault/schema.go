@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -105,7 +107,54 @@ func newSchemaCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(list, show, validate)
+	var out, tlang string
+	template := &cobra.Command{
+		Use:   "template ID|FILE --out FILE.xlsx",
+		Short: "Write a blank spreadsheet to enter a questionnaire's paper forms",
+		Long: `Write a blank XLSX answers file for a questionnaire: a first row of question
+IDs, a second row of the questions in --lang (default en), and a sheet
+listing what each question accepts. Fill one row per paper form, then run
+'fieldvault intake --answers FILE.xlsx'. The ref column is for the paper
+form's number. The template holds no answers; once filled, the file is
+plaintext: keep it as you keep the paper.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErr("schema template needs --out FILE.xlsx")
+			}
+			if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
+				return usageErr("--out must name an .xlsx file, not %q", out)
+			}
+			s, err := loadSchema(args[0])
+			if err != nil {
+				return err
+			}
+			if tlang == "" {
+				tlang = s.Languages[0]
+			}
+			if !s.HasLanguage(tlang) {
+				return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, tlang, strings.Join(s.Languages, ", "))
+			}
+			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err != nil {
+				return fmt.Errorf("cannot write the template: %w", err)
+			}
+			if err := intake.WriteTemplate(f, s, tlang); err != nil {
+				f.Close()
+				os.Remove(out)
+				return err
+			}
+			if err := f.Close(); err != nil {
+				os.Remove(out)
+				return err
+			}
+			fmt.Fprintln(a.err, a.trf("Wrote a blank answers file for %s to %s. Fill one row per paper form, then run 'fieldvault intake --answers %s'.", s.ID, out, out))
+			return nil
+		},
+	}
+	template.Flags().StringVar(&out, "out", "", "the `FILE.xlsx` to write; it must not exist")
+	template.Flags().StringVar(&tlang, "lang", "", "language of the row of questions: en or id")
+	cmd.AddCommand(list, show, validate, template)
 	return cmd
 }
 

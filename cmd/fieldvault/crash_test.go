@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -239,4 +240,61 @@ func recordIDs(t *testing.T, listJSON string) []string {
 		ids[i] = it.ID
 	}
 	return ids
+}
+
+// TestBulkKilledThenRunAgain kills a large bulk intake once its first
+// batches are stored, then runs the same file again: every line ends up as
+// exactly one record.
+func TestBulkKilledThenRunAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const n = 20_000
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	env := append(os.Environ(), "FIELDVAULT_PASSPHRASE=correct horse battery", "FIELDVAULT_KDF_WORK_FACTOR=10", "TMPDIR="+dir,
+		"FIELDVAULT_VAULT="+filepath.Join(dir, "vault.db"))
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("fieldvault %v: %v", args, err)
+		}
+		return string(out)
+	}
+	run("init")
+	var lines strings.Builder
+	for i := range n {
+		fmt.Fprintf(&lines, `{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": ["shelter"], "consent.followup": false, "person.name": "P%d"}}`+"\n", i)
+	}
+	answers := filepath.Join(dir, "answers.jsonl")
+	os.WriteFile(answers, []byte(lines.String()), 0o600)
+
+	cmd := exec.Command(bin, "intake", "--answers", answers)
+	cmd.Env = env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The first ID printed means a batch is stored: kill now.
+	first := make([]byte, 37)
+	if _, err := io.ReadFull(stdout, first); err != nil {
+		t.Fatalf("no ID before the end: %v", err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	before := len(recordIDs(t, run("list", "--json")))
+	if before == 0 || before >= n {
+		t.Fatalf("the kill left %d of %d records: it came too late or too early", before, n)
+	}
+	run("intake", "--answers", answers)
+	if got := len(recordIDs(t, run("list", "--json"))); got != n {
+		t.Fatalf("after the kill (%d stored) and a second run, %d records for %d lines", before, got, n)
+	}
+	t.Logf("killed with %d of %d stored; the second run stored the rest", before, n)
 }

@@ -1,7 +1,9 @@
 package intake
 
 import (
+	"bufio"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,22 +102,28 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	}
 	defer sp.remove()
 
-	// First pass: check everything, copying the input as it is read.
+	// First pass: check every intake, and keep each one's record and line
+	// key, encrypted, for the second.
 	bad := &BulkError{rows: opts.Rows}
 	res := &BulkResult{}
 	total := 0
 	b.resetSeen()
-	err = ReadAnswers(io.TeeReader(r, sp.w), func(line int, set AnswerSet, unreadable error) error {
+	err = ReadAnswers(r, func(line int, set AnswerSet, unreadable error) error {
 		if unreadable != nil {
 			bad.add(line, unreadable)
 			return nil
 		}
-		if _, _, err := b.one(line, set, res); err != nil {
+		rec, key, err := b.one(line, set, res)
+		if err != nil {
 			bad.add(line, err)
 			return nil
 		}
+		if bad.Intakes > 0 {
+			return nil // nothing will be stored: only the mistakes matter now
+		}
+		rec.Share = vault.ShareKeys(b.contacts, rec.Share)
 		total++
-		return nil
+		return sp.put(key, rec)
 	})
 	if err != nil {
 		return nil, err
@@ -123,8 +131,10 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	if bad.Intakes > 0 {
 		return nil, bad
 	}
-	if err := sp.w.Close(); err != nil {
-		return nil, fmt.Errorf("keep a copy of the answers: %w", err)
+	for _, s := range b.used {
+		if err := v.PutSchema(s.Hash, s.Source); err != nil {
+			return nil, err
+		}
 	}
 
 	// Second pass: store, a batch at a time.
@@ -136,9 +146,11 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	if size <= 0 {
 		size = 2000
 	}
-	var recs []*vault.Record
-	var keys []vault.LineKey
-	done := 0
+	recs := make([]*vault.Record, 0, size)
+	keys := make([]vault.LineKey, 0, size)
+	// IDs in ascending order, given in file order: each batch then adds
+	// to the end of the vault's trees (vault.NewIDs).
+	ids := vault.NewIDs(total)
 	flush := func() error {
 		present, err := v.LinesPresent(keys)
 		if err != nil {
@@ -164,35 +176,29 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 				opts.Stored(r.ID)
 			}
 		}
-		done += len(recs)
 		if opts.Progress != nil {
-			opts.Progress(done, total)
+			opts.Progress(res.Stored+res.Present, total)
 		}
 		recs, keys = recs[:0], keys[:0]
 		return nil
 	}
-	b.resetSeen()
-	b.storing, res.Repeats = true, nil
-	err = ReadAnswers(copied, func(line int, set AnswerSet, unreadable error) error {
-		if unreadable != nil {
-			return fmt.Errorf("line %d: %w", line, unreadable) // the copy changed: cannot happen
-		}
-		rec, key, err := b.one(line, set, res)
+	for range total {
+		key, rec, err := copied.next()
 		if err != nil {
-			return &LineError{Line: line, Row: opts.Rows, Err: err}
+			return res, err
 		}
-		rec.Share = vault.ShareKeys(b.contacts, rec.Share)
+		rec.ID, ids = ids[0], ids[1:]
 		recs, keys = append(recs, rec), append(keys, key)
 		if len(recs) == size {
-			return flush()
+			if err := flush(); err != nil {
+				return res, err
+			}
 		}
-		return nil
-	})
-	if err == nil && len(recs) > 0 {
-		err = flush()
 	}
-	if err != nil {
-		return res, err
+	if len(recs) > 0 {
+		if err := flush(); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }
@@ -204,8 +210,7 @@ type bulk struct {
 	contacts []vault.Contact
 	eo       Options
 	schemas  map[string]*schema.Schema
-	stored   map[string]bool // questionnaires put in the vault already
-	storing  bool            // the second pass
+	used     map[string]*schema.Schema // questionnaires the intakes use, by hash
 	// seen counts the intakes of each content so far, and where the
 	// first was: by an unkeyed hash, in memory only.
 	seen map[[16]byte]seenLine
@@ -227,7 +232,7 @@ func newBulk(v *vault.Vault, opts BulkOptions) (*bulk, error) {
 		}
 	}
 	b := &bulk{v: v, opts: opts, contacts: contacts, schemas: map[string]*schema.Schema{opts.Schema.ID: opts.Schema},
-		stored: map[string]bool{}, eo: Options{Worker: v.Worker(), Contacts: names(contacts)}}
+		used: map[string]*schema.Schema{}, eo: Options{Worker: v.Worker(), Contacts: names(contacts)}}
 	return b, nil
 }
 
@@ -262,12 +267,7 @@ func (b *bulk) one(line int, set AnswerSet, res *BulkResult) (*vault.Record, vau
 	if err != nil {
 		return nil, vault.LineKey{}, err
 	}
-	if b.storing && !b.stored[s.Hash] {
-		if err := b.v.PutSchema(s.Hash, s.Source); err != nil {
-			return nil, vault.LineKey{}, err
-		}
-		b.stored[s.Hash] = true
-	}
+	b.used[s.Hash] = s
 	// The content, canonically: the questionnaire and language it was
 	// answered in, the ref, and the answers (encoding/json sorts keys).
 	canonical, err := json.Marshal(AnswerSet{Schema: s.Hash, Lang: e.Lang(), Ref: set.Ref, Answers: set.Answers})
@@ -299,13 +299,15 @@ func names(cs []vault.Contact) []string {
 	return out
 }
 
-// spool is an encrypted copy of the input, for the second pass: standard
-// input cannot be read twice, and a file could change in between. The key
-// lives only in memory, so the copy is unreadable once the process ends.
+// spool keeps the checked records and their line keys for the second
+// pass, encrypted to a key that lives only in memory: the copy is
+// unreadable once the process ends. (Standard input cannot be read twice,
+// and a file could change in between.)
 type spool struct {
 	f  *os.File
 	id *age.X25519Identity
 	w  io.WriteCloser
+	bw *bufio.Writer
 }
 
 func newSpool() (*spool, error) {
@@ -315,7 +317,7 @@ func newSpool() (*spool, error) {
 	}
 	f, err := os.CreateTemp("", "fieldvault-answers-*.age")
 	if err != nil {
-		return nil, fmt.Errorf("cannot keep a copy of the answers: %w", err)
+		return nil, fmt.Errorf("cannot keep the checked intakes: %w", err)
 	}
 	w, err := age.Encrypt(f, id.Recipient())
 	if err != nil {
@@ -323,18 +325,60 @@ func newSpool() (*spool, error) {
 		os.Remove(f.Name())
 		return nil, err
 	}
-	return &spool{f: f, id: id, w: w}, nil
+	return &spool{f: f, id: id, w: w, bw: bufio.NewWriterSize(w, 64<<10)}, nil
 }
 
-func (s *spool) reader() (io.Reader, error) {
+// put adds one record: its line key, its length and its JSON.
+func (s *spool) put(key vault.LineKey, rec *vault.Record) error {
+	js, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	defer clear(js)
+	s.bw.Write(key[:])
+	s.bw.Write(binary.AppendUvarint(nil, uint64(len(js))))
+	_, err = s.bw.Write(js)
+	return err
+}
+
+type spoolReader struct{ br *bufio.Reader }
+
+func (s *spool) reader() (*spoolReader, error) {
+	if err := s.bw.Flush(); err != nil {
+		return nil, fmt.Errorf("keep the checked intakes: %w", err)
+	}
+	if err := s.w.Close(); err != nil {
+		return nil, fmt.Errorf("keep the checked intakes: %w", err)
+	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	r, err := age.Decrypt(s.f, s.id)
+	r, err := age.Decrypt(bufio.NewReaderSize(s.f, 64<<10), s.id)
 	if err != nil {
-		return nil, errors.New("the copy of the answers could not be read back")
+		return nil, errors.New("the checked intakes could not be read back")
 	}
-	return r, nil
+	return &spoolReader{bufio.NewReaderSize(r, 64<<10)}, nil
+}
+
+func (r *spoolReader) next() (vault.LineKey, *vault.Record, error) {
+	var key vault.LineKey
+	if _, err := io.ReadFull(r.br, key[:]); err != nil {
+		return key, nil, fmt.Errorf("read back the checked intakes: %w", err)
+	}
+	n, err := binary.ReadUvarint(r.br)
+	if err != nil || n > MaxAnswersLine*8 {
+		return key, nil, errors.New("the checked intakes could not be read back")
+	}
+	js := make([]byte, n)
+	if _, err := io.ReadFull(r.br, js); err != nil {
+		return key, nil, fmt.Errorf("read back the checked intakes: %w", err)
+	}
+	defer clear(js)
+	var rec vault.Record
+	if err := json.Unmarshal(js, &rec); err != nil {
+		return key, nil, err
+	}
+	return key, &rec, nil
 }
 
 func (s *spool) remove() {

@@ -66,11 +66,25 @@ func (v *Vault) LinesPresent(keys []LineKey) ([]bool, error) {
 	return out, err
 }
 
-// PutBulk stores new records from an answers file with their line keys, in
-// one durable transaction: after a crash, a record and its key are both
+// NewIDs returns n new random record IDs in ascending order. A bulk intake
+// gives them to its intakes in file order, so that each batch adds keys
+// beyond the last batch's: bbolt then appends to the end of the tree
+// instead of rewriting pages all over it for every batch. The IDs are as
+// random as any; only which line got which follows the file.
+func NewIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = uuid.NewString()
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// PutBulk stores new records from an answers file with their line keys, and
+// one audit entry for them all, in one durable transaction: after a crash, a record and its key are both
 // there or both not, so running the file again stores what is missing and
-// nothing twice. Records are written in key order, which keeps bbolt's
-// nodes from being shifted on every insert.
+// nothing twice. Records without an ID get one; they are written in key
+// order, which keeps bbolt's nodes from being shifted on every insert.
 func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 	if len(rs) != len(keys) {
 		return fmt.Errorf("%d records and %d line keys", len(rs), len(keys))
@@ -80,26 +94,24 @@ func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 		if !r.Status.Valid() {
 			return fmt.Errorf("record: unknown status %q", r.Status)
 		}
-		r.ID = uuid.NewString()
+		if r.ID == "" {
+			r.ID = uuid.NewString()
+		} else if _, err := uuid.Parse(r.ID); err != nil {
+			return fmt.Errorf("record ID %q: %w", r.ID, ErrNotFound)
+		}
 		r.Version, r.Updated, r.Created = 1, now, now
 		if r.Worker == "" {
 			r.Worker = v.worker
 		}
 	}
-	order := make([]int, len(rs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(rs[a].ID, rs[b].ID) })
-	sorted := make([]*Record, len(rs))
-	for i, j := range order {
-		sorted[i] = rs[j]
-	}
+	sorted := slices.Clone(rs)
+	slices.SortFunc(sorted, func(a, b *Record) int { return strings.Compare(a.ID, b.ID) })
 	return v.update(func(tx *bolt.Tx) error {
 		lines, err := tx.CreateBucketIfNotExists(bucketLines)
 		if err != nil {
 			return err
 		}
+		fillPages(tx)
 		for _, k := range keys {
 			if lines.Get(k[:]) != nil {
 				return fmt.Errorf("an intake of the file is stored already; run it again to store the rest")
@@ -108,6 +120,21 @@ func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 				return err
 			}
 		}
-		return v.storeRecords(tx, sorted, func(r *Record) string { return "record saved (" + string(r.Status) + ")" })
+		for _, r := range sorted {
+			var old Summary
+			switch err := v.getSummary(tx, r.ID, &old); err {
+			case nil:
+				return fmt.Errorf("record %s exists already", r.ID)
+			case ErrNotFound:
+			default:
+				return err
+			}
+		}
+		if err := v.storeRecords(tx, sorted, nil); err != nil {
+			return err
+		}
+		// One audit entry for the batch, as for a bundle received: an
+		// entry per record would be most of what a large file writes.
+		return v.appendAudit(tx, fmt.Sprintf("%d records saved from an answers file", len(rs)), "")
 	})
 }

@@ -155,7 +155,8 @@ func (v *Vault) PutRecords(rs []*Record) error {
 }
 
 // storeRecords encrypts and writes records and their summaries as they are,
-// with an audit entry each, inside the caller's transaction.
+// with an audit entry each (none if action is nil: the caller writes one
+// for all), inside the caller's transaction.
 func (v *Vault) storeRecords(tx *bolt.Tx, rs []*Record, action func(*Record) string) error {
 	sealed, err := v.encryptRecords(rs)
 	if err != nil {
@@ -168,6 +169,9 @@ func (v *Vault) storeRecords(tx *bolt.Tx, rs []*Record, action func(*Record) str
 		}
 		if err := putSealed(tx, bucketSummaries, v.keys.summary, key, r.summary()); err != nil {
 			return err
+		}
+		if action == nil {
+			continue
 		}
 		if err := v.appendAudit(tx, action(r), r.ID); err != nil {
 			return err

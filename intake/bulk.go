@@ -3,12 +3,15 @@ package intake
 import (
 	"bufio"
 	"crypto/sha256"
-	"encoding/binary"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
 
 	"filippo.io/age"
 
@@ -92,6 +95,7 @@ func (e *BulkError) add(line int, err error) {
 // the same file is not stored again, so a run cut short by a crash is
 // completed by running it again.
 func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
+	defer keepMemory(bulkMemoryLimit)()
 	b, err := newBulk(v, opts)
 	if err != nil {
 		return nil, err
@@ -102,28 +106,23 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	}
 	defer sp.remove()
 
-	// First pass: check every intake, and keep each one's record and line
-	// key, encrypted, for the second.
+	// First pass: check every intake, on every core, and keep each one's
+	// record and line key, encrypted, for the second.
 	bad := &BulkError{rows: opts.Rows}
 	res := &BulkResult{}
 	total := 0
 	b.resetSeen()
-	err = ReadAnswers(r, func(line int, set AnswerSet, unreadable error) error {
-		if unreadable != nil {
-			bad.add(line, unreadable)
+	err = b.check(r, func(it *item) error {
+		if it.err != nil {
+			bad.add(it.line, it.err)
 			return nil
 		}
-		rec, key, err := b.one(line, set, res)
-		if err != nil {
-			bad.add(line, err)
-			return nil
-		}
+		key := b.lineKey(it, res)
 		if bad.Intakes > 0 {
 			return nil // nothing will be stored: only the mistakes matter now
 		}
-		rec.Share = vault.ShareKeys(b.contacts, rec.Share)
 		total++
-		return sp.put(key, rec)
+		return sp.put(key, it.rec)
 	})
 	if err != nil {
 		return nil, err
@@ -149,8 +148,10 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	recs := make([]*vault.Record, 0, size)
 	keys := make([]vault.LineKey, 0, size)
 	// IDs in ascending order, given in file order: each batch then adds
-	// to the end of the vault's trees (vault.NewIDs).
-	ids := vault.NewIDs(total)
+	// to the end of the vault's trees (vault.AscendingIDs).
+	parts := (total + size - 1) / size
+	var ids []string
+	batch := 0
 	flush := func() error {
 		present, err := v.LinesPresent(keys)
 		if err != nil {
@@ -186,6 +187,10 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 		key, rec, err := copied.next()
 		if err != nil {
 			return res, err
+		}
+		if len(ids) == 0 {
+			ids = vault.AscendingIDs(batch, parts, min(size, total-batch*size))
+			batch++
 		}
 		rec.ID, ids = ids[0], ids[1:]
 		recs, keys = append(recs, rec), append(keys, key)
@@ -238,55 +243,163 @@ func newBulk(v *vault.Vault, opts BulkOptions) (*bulk, error) {
 
 func (b *bulk) resetSeen() { b.seen = map[[16]byte]seenLine{} }
 
-// one checks an intake and makes its record and line key. A repeat of an
-// earlier intake of the file is noted in res.
-func (b *bulk) one(line int, set AnswerSet, res *BulkResult) (*vault.Record, vault.LineKey, error) {
-	s := b.opts.Schema
-	if set.Schema != "" {
-		if s = b.schemas[set.Schema]; s == nil {
-			var err error
-			if s, err = b.opts.Lookup(set.Schema); err != nil {
-				return nil, vault.LineKey{}, err
+// item is one intake of the file on its way through the first pass.
+type item struct {
+	line      int
+	set       AnswerSet
+	s         *schema.Schema
+	err       error
+	rec       *vault.Record
+	canonical []byte
+}
+
+// checkChunk is how many intakes go to a core at a time.
+const checkChunk = 256
+
+// check reads the answers and checks each intake, on every core, then
+// calls fn with each, in file order. Reading, checking and fn overlap; a
+// bounded number of chunks is in flight, so memory stays flat.
+func (b *bulk) check(r io.Reader, fn func(*item) error) error {
+	type chunk struct {
+		items []item
+		done  chan struct{}
+	}
+	work := make(chan *chunk, 4)
+	order := make(chan *chunk, 8)
+	quit := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(work)
+		defer close(order)
+		cur := &chunk{done: make(chan struct{})}
+		send := func() bool {
+			select {
+			case order <- cur:
+			case <-quit:
+				return false
 			}
-			b.schemas[s.ID] = s
+			work <- cur
+			cur = &chunk{done: make(chan struct{})}
+			return true
+		}
+		readErr = ReadAnswers(r, func(line int, set AnswerSet, unreadable error) error {
+			it := item{line: line, set: set, err: unreadable}
+			if it.err == nil {
+				it.s, it.err = b.schemaOf(set)
+			}
+			cur.items = append(cur.items, it)
+			if len(cur.items) == checkChunk && !send() {
+				return errStopped
+			}
+			return nil
+		})
+		if len(cur.items) > 0 {
+			send()
+		}
+	}()
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				for i := range c.items {
+					b.checkOne(&c.items[i])
+				}
+				close(c.done)
+			}
+		}()
+	}
+	var err error
+	for c := range order {
+		<-c.done
+		for i := range c.items {
+			if err == nil {
+				err = fn(&c.items[i])
+			}
+			clear(c.items[i].canonical)
+		}
+		if err != nil {
+			close(quit)
+			for range order {
+			}
+			break
 		}
 	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if readErr != nil && readErr != errStopped {
+		return readErr
+	}
+	return nil
+}
+
+var errStopped = errors.New("stopped")
+
+// schemaOf finds the questionnaire an intake names. It runs on the one
+// reading goroutine, which alone fills the cache.
+func (b *bulk) schemaOf(set AnswerSet) (*schema.Schema, error) {
+	if set.Schema == "" {
+		return b.opts.Schema, nil
+	}
+	if s := b.schemas[set.Schema]; s != nil {
+		return s, nil
+	}
+	s, err := b.opts.Lookup(set.Schema)
+	if err != nil {
+		return nil, err
+	}
+	b.schemas[set.Schema] = s
+	return s, nil
+}
+
+// checkOne runs an intake through the interview engine, as if typed, and
+// makes its record and the canonical form of its content: the
+// questionnaire and language it was answered in, the ref, and the answers
+// (encoding/json sorts keys). It touches nothing shared.
+func (b *bulk) checkOne(it *item) {
+	if it.err != nil {
+		return
+	}
 	eo := b.eo
-	eo.Lang = set.Lang
+	eo.Lang = it.set.Lang
 	if eo.Lang == "" {
 		eo.Lang = b.opts.Lang
 	}
-	e, err := New(s, eo)
-	if err != nil {
-		return nil, vault.LineKey{}, err
+	e, err := New(it.s, eo)
+	if err == nil {
+		err = Apply(e, it.set.Answers)
 	}
-	if err := Apply(e, set.Answers); err != nil {
-		return nil, vault.LineKey{}, err
+	if err == nil {
+		it.rec, err = e.Record("")
 	}
-	rec, err := e.Record("")
-	if err != nil {
-		return nil, vault.LineKey{}, err
+	if err == nil {
+		it.canonical, err = json.Marshal(AnswerSet{Schema: it.s.Hash, Lang: e.Lang(), Ref: it.set.Ref, Answers: it.set.Answers})
 	}
-	b.used[s.Hash] = s
-	// The content, canonically: the questionnaire and language it was
-	// answered in, the ref, and the answers (encoding/json sorts keys).
-	canonical, err := json.Marshal(AnswerSet{Schema: s.Hash, Lang: e.Lang(), Ref: set.Ref, Answers: set.Answers})
-	if err != nil {
-		return nil, vault.LineKey{}, err
+	if err == nil {
+		it.rec.Share = vault.ShareKeys(b.contacts, it.rec.Share)
 	}
-	defer clear(canonical)
-	sum := sha256.Sum256(canonical)
+	it.err = err
+}
+
+// lineKey counts which occurrence of its content in the file an intake is
+// (a repeat is noted in res) and returns its line key.
+func (b *bulk) lineKey(it *item, res *BulkResult) vault.LineKey {
+	b.used[it.s.Hash] = it.s
+	sum := sha256.Sum256(it.canonical)
 	h := [16]byte(sum[:16])
 	seen, ok := b.seen[h]
 	if !ok {
-		seen.first = int32(line)
+		seen.first = int32(it.line)
 	} else {
-		res.Repeats = append(res.Repeats, Repeat{Line: line, Of: int(seen.first)})
+		res.Repeats = append(res.Repeats, Repeat{Line: it.line, Of: int(seen.first)})
 	}
-	key, err := b.v.LineKey(canonical, int(seen.n))
+	key := b.v.LineKey(it.canonical, int(seen.n))
 	seen.n++
 	b.seen[h] = seen
-	return rec, key, err
+	return key
 }
 
 // names lists contacts' names, which consent.share offers; records keep
@@ -304,10 +417,19 @@ func names(cs []vault.Contact) []string {
 // unreadable once the process ends. (Standard input cannot be read twice,
 // and a file could change in between.)
 type spool struct {
-	f  *os.File
-	id *age.X25519Identity
-	w  io.WriteCloser
-	bw *bufio.Writer
+	f   *os.File
+	id  *age.X25519Identity
+	w   io.WriteCloser
+	bw  *bufio.Writer
+	enc *gob.Encoder
+}
+
+// spooled is one checked intake as the spool keeps it. encoding/gob
+// carries the record's body as the bytes it is; encoding/json would
+// check and compact it again.
+type spooled struct {
+	Key    vault.LineKey
+	Record *vault.Record
 }
 
 func newSpool() (*spool, error) {
@@ -325,23 +447,16 @@ func newSpool() (*spool, error) {
 		os.Remove(f.Name())
 		return nil, err
 	}
-	return &spool{f: f, id: id, w: w, bw: bufio.NewWriterSize(w, 64<<10)}, nil
+	bw := bufio.NewWriterSize(w, 64<<10)
+	return &spool{f: f, id: id, w: w, bw: bw, enc: gob.NewEncoder(bw)}, nil
 }
 
-// put adds one record: its line key, its length and its JSON.
+// put adds one record and its line key.
 func (s *spool) put(key vault.LineKey, rec *vault.Record) error {
-	js, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	defer clear(js)
-	s.bw.Write(key[:])
-	s.bw.Write(binary.AppendUvarint(nil, uint64(len(js))))
-	_, err = s.bw.Write(js)
-	return err
+	return s.enc.Encode(spooled{key, rec})
 }
 
-type spoolReader struct{ br *bufio.Reader }
+type spoolReader struct{ dec *gob.Decoder }
 
 func (s *spool) reader() (*spoolReader, error) {
 	if err := s.bw.Flush(); err != nil {
@@ -357,31 +472,37 @@ func (s *spool) reader() (*spoolReader, error) {
 	if err != nil {
 		return nil, errors.New("the checked intakes could not be read back")
 	}
-	return &spoolReader{bufio.NewReaderSize(r, 64<<10)}, nil
+	return &spoolReader{gob.NewDecoder(bufio.NewReaderSize(r, 64<<10))}, nil
 }
 
 func (r *spoolReader) next() (vault.LineKey, *vault.Record, error) {
-	var key vault.LineKey
-	if _, err := io.ReadFull(r.br, key[:]); err != nil {
-		return key, nil, fmt.Errorf("read back the checked intakes: %w", err)
+	var sp spooled
+	if err := r.dec.Decode(&sp); err != nil || sp.Record == nil {
+		return vault.LineKey{}, nil, fmt.Errorf("read back the checked intakes: %v", err)
 	}
-	n, err := binary.ReadUvarint(r.br)
-	if err != nil || n > MaxAnswersLine*8 {
-		return key, nil, errors.New("the checked intakes could not be read back")
-	}
-	js := make([]byte, n)
-	if _, err := io.ReadFull(r.br, js); err != nil {
-		return key, nil, fmt.Errorf("read back the checked intakes: %w", err)
-	}
-	defer clear(js)
-	var rec vault.Record
-	if err := json.Unmarshal(js, &rec); err != nil {
-		return key, nil, err
-	}
-	return key, &rec, nil
+	return sp.Key, sp.Record, nil
 }
 
 func (s *spool) remove() {
 	s.f.Close()
 	os.Remove(s.f.Name())
+}
+
+// bulkMemoryLimit is the heap a bulk intake keeps to, whatever the file's
+// size: about twice what it holds at 100,000 intakes (33 MiB: the batch in
+// hand, bbolt's pages for one commit, and 24 bytes per intake to find
+// repeats in the file). Without it the collector lets the heap grow to
+// twice what is live, which made the process's size grow with the file.
+const bulkMemoryLimit = 64 << 20
+
+// keepMemory sets a soft memory limit for the process while a bulk intake
+// runs, unless a lower one is set (GOMEMLIMIT), and returns what puts the
+// old one back.
+func keepMemory(limit int64) (restore func()) {
+	old := debug.SetMemoryLimit(-1)
+	if old <= limit {
+		return func() {}
+	}
+	debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(old) }
 }

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	mrand "math/rand/v2"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -31,14 +32,12 @@ const labelLines = "fieldvault v1 answers lines"
 type LineKey [32]byte
 
 // LineKey computes the key of canonical content's n-th occurrence (from 0).
-func (v *Vault) LineKey(canonical []byte, n int) (LineKey, error) {
-	if v.keys == nil {
-		return LineKey{}, ErrLocked
-	}
+// The vault must be unlocked.
+func (v *Vault) LineKey(canonical []byte, n int) LineKey {
 	if v.linesKey == nil {
 		k, err := hkdf.Key(sha256.New, v.keys.secret.signing.Seed(), nil, labelLines, 32)
 		if err != nil {
-			return LineKey{}, err
+			panic("vault: hkdf: " + err.Error()) // unreachable: 32 bytes of SHA-256
 		}
 		v.linesKey = k
 	}
@@ -47,7 +46,7 @@ func (v *Vault) LineKey(canonical []byte, n int) (LineKey, error) {
 	h.Write(canonical)
 	var k LineKey
 	h.Sum(k[:0])
-	return k, nil
+	return k
 }
 
 // LinesPresent reports, for each key, whether an intake with it is stored.
@@ -66,15 +65,25 @@ func (v *Vault) LinesPresent(keys []LineKey) ([]bool, error) {
 	return out, err
 }
 
-// NewIDs returns n new random record IDs in ascending order. A bulk intake
-// gives them to its intakes in file order, so that each batch adds keys
-// beyond the last batch's: bbolt then appends to the end of the tree
-// instead of rewriting pages all over it for every batch. The IDs are as
-// random as any; only which line got which follows the file.
-func NewIDs(n int) []string {
+// AscendingIDs returns n new random record IDs, in ascending order, from
+// part of parts equal slices of the ID space. A bulk intake gives part k
+// to its k-th batch, so each batch adds keys beyond the last batch's:
+// bbolt then appends to the end of its trees instead of rewriting pages
+// all over them for every batch, and no list of every ID is kept. The IDs
+// are as random as any; only which batch of a file a record came in could
+// be told from its ID's first bits.
+func AscendingIDs(part, parts, n int) []string {
+	const span = 1 << 48 // the first six bytes order UUIDs
+	lo := uint64(part) * (span / uint64(parts))
+	width := span / uint64(parts)
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = uuid.NewString()
+		u := uuid.New()
+		p := lo + mrand.Uint64N(max(width, 1))
+		for j := range 6 {
+			u[j] = byte(p >> (40 - 8*j))
+		}
+		ids[i] = u.String()
 	}
 	slices.Sort(ids)
 	return ids
@@ -106,6 +115,7 @@ func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 	}
 	sorted := slices.Clone(rs)
 	slices.SortFunc(sorted, func(a, b *Record) int { return strings.Compare(a.ID, b.ID) })
+	defer v.dropMapped()
 	return v.update(func(tx *bolt.Tx) error {
 		lines, err := tx.CreateBucketIfNotExists(bucketLines)
 		if err != nil {

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package vault
+
+// dropMapped does nothing where the memory map cannot be advised.
+func (v *Vault) dropMapped() {}

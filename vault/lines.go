@@ -1,11 +1,11 @@
 package vault
 
 import (
-	mrand "math/rand/v2"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	mrand "math/rand/v2"
 	"slices"
 	"strings"
 	"time"

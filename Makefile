@@ -51,6 +51,7 @@ bench:
 	   $(GO) test -run '^$$' -bench . -benchtime 3x ./intake; \
 	   $(GO) test -run '^$$' -bench ExportImport10k -benchtime 8x ./sync; \
 	   $(GO) test -run '^$$' -bench Memory100k -benchtime 1x -timeout 30m ./sync; \
+	   $(GO) run ./testdata/bench/bulkbench; \
 	 } | grep '^Benchmark' | awk -f .ci/benchtable.awk
 
 ## fuzz: every decoder, FUZZEXECS inputs each (the seed corpus runs in `make test`).

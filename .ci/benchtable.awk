@@ -19,6 +19,14 @@ END {
 	v = m["BenchmarkErase100k", "erase-ms"]; row("wipe a vault of 100,000 records", "2000 ms", sprintf("%.0f", v), "ms", v <= 2000)
 	v = m["BenchmarkErase100k", "duress-extra-ms"]; s = m["BenchmarkErase100k", "scrypt-ms"]
 	row("duress unlock beyond its scrypt (" sprintf("%.0f", s) " ms)", "10% scrypt", sprintf("%.1f", v), "ms", v <= s / 10)
+	v = m["BenchmarkBulkBinary", "time-ratio-100k"]; row("100,000 intakes, real binary / SQLCipher, same run", "4x", sprintf("%.2f", v), "x", v > 0 && v <= 4)
+	a = m["BenchmarkBulkBinary", "fv-10k-s"]; b = m["BenchmarkBulkBinary", "fv-100k-s"]
+	row("  time 100,000 / 10,000 intakes (" sprintf("%.1f / %.1f s", b, a) ")", "about 10x", sprintf("%.1f", a ? b / a : 0), "x", a > 0 && b / a <= 12)
+	v = m["BenchmarkBulkBinary", "fv-10k-MiB"]; row("  peak resident size, 10,000 intakes", "100 MiB", sprintf("%.0f", v), "MiB", v > 0 && v < 100)
+	v = m["BenchmarkBulkBinary", "fv-100k-MiB"]; row("  peak resident size, 100,000 intakes", "100 MiB", sprintf("%.0f", v), "MiB", v > 0 && v < 100)
+	a = m["BenchmarkBulkBinary", "fv-10k-MiB"]; row("  peak resident size, 100,000 / 10,000 intakes", "flat", sprintf("%.2f", a ? v / a : 0), "x", a > 0 && v / a <= 1.1)
+	v = m["BenchmarkBulkBinary", "file-ratio-100k"]; s = m["BenchmarkBulkBinary", "fv-file-100k-MiB"]; t = m["BenchmarkBulkBinary", "sqlcipher-file-100k-MiB"]
+	row("  vault file / SQLCipher's (" sprintf("%.0f / %.0f MiB", s, t) ")", "3x", sprintf("%.2f", v), "x", v > 0 && v <= 3)
 	v = m["BenchmarkExportImport10k", "export/baseline"]; row("export 10,000 records / tar + age, same run", "3x", sprintf("%.2f", v), "x", v <= 3)
 	v = m["BenchmarkExportImport10k", "import/baseline"]; row("import 10,000 records / tar + age, same run", "4x", sprintf("%.2f", v), "x", v <= 4)
 	v = m["BenchmarkMemory100k", "export-peak-MiB"]; row("peak heap exporting 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)

@@ -3,6 +3,7 @@ package intake
 import (
 	"bufio"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -130,6 +131,7 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	if bad.Intakes > 0 {
 		return nil, bad
 	}
+	b.seen = nil // the second pass has the line keys
 	for _, s := range b.used {
 		if err := v.PutSchema(s.Hash, s.Source); err != nil {
 			return nil, err
@@ -218,7 +220,7 @@ type bulk struct {
 	used     map[string]*schema.Schema // questionnaires the intakes use, by hash
 	// seen counts the intakes of each content so far, and where the
 	// first was: by an unkeyed hash, in memory only.
-	seen map[[16]byte]seenLine
+	seen map[uint64]seenLine
 }
 
 type seenLine struct{ first, n int32 }
@@ -241,7 +243,7 @@ func newBulk(v *vault.Vault, opts BulkOptions) (*bulk, error) {
 	return b, nil
 }
 
-func (b *bulk) resetSeen() { b.seen = map[[16]byte]seenLine{} }
+func (b *bulk) resetSeen() { b.seen = map[uint64]seenLine{} }
 
 // item is one intake of the file on its way through the first pass.
 type item struct {
@@ -264,8 +266,8 @@ func (b *bulk) check(r io.Reader, fn func(*item) error) error {
 		items []item
 		done  chan struct{}
 	}
-	work := make(chan *chunk, 4)
-	order := make(chan *chunk, 8)
+	work := make(chan *chunk, 2)
+	order := make(chan *chunk, 4)
 	quit := make(chan struct{})
 	var readErr error
 	go func() {
@@ -388,8 +390,10 @@ func (b *bulk) checkOne(it *item) {
 // (a repeat is noted in res) and returns its line key.
 func (b *bulk) lineKey(it *item, res *BulkResult) vault.LineKey {
 	b.used[it.s.Hash] = it.s
+	// 64 bits of SHA-256 tell the intakes of one file apart: a false
+	// repeat would need a collision among at most a few hundred thousand.
 	sum := sha256.Sum256(it.canonical)
-	h := [16]byte(sum[:16])
+	h := binary.LittleEndian.Uint64(sum[:8])
 	seen, ok := b.seen[h]
 	if !ok {
 		seen.first = int32(it.line)

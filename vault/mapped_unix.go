@@ -1,12 +1,12 @@
-//go:build unix
+//go:build linux || darwin || freebsd || netbsd || openbsd
 
 package vault
 
 import (
-	"syscall"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 )
 
 // dropMapped lets go of the pages of the vault file this process has
@@ -23,7 +23,7 @@ func (v *Vault) dropMapped() {
 		}
 		at := unsafe.Pointer(&val[0])
 		start := unsafe.Add(at, -int(uintptr(at)-v.db.Info().Data))
-		syscall.Madvise(unsafe.Slice((*byte)(start), tx.Size()), syscall.MADV_DONTNEED)
+		unix.Madvise(unsafe.Slice((*byte)(start), tx.Size()), unix.MADV_DONTNEED)
 		return nil
 	})
 }

@@ -42,7 +42,9 @@ func TestNoPlaintextFromRunners(t *testing.T) {
 	file := filepath.Join(inputs, "answers.jsonl")
 	os.WriteFile(file, []byte(answers), 0o600)
 	run("", true, "intake", "--answers", file)
-	run(answers, true, "intake", "--answers", "-")
+	// Standard input goes through the encrypted copy for the second pass;
+	// a ref makes it other intakes than the file's, so they are stored.
+	run(strings.ReplaceAll(answers, `{"answers"`, `{"ref": "form 2", "answers"`), true, "intake", "--answers", "-")
 
 	// Accessible: interrupted after two pages (a draft), then a full run.
 	consent := "y\n1\nn\ny\n0\n0\nn\n\n"

@@ -1,9 +1,11 @@
 package vault
 
 import (
+	"bytes"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	mrand "math/rand/v2"
 	"slices"
@@ -14,9 +16,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// bucketLines remembers which intakes of answers files are stored: one key
-// per intake, a keyed hash of its content (LineKey), never the content. Old
-// vaults lack it until their first bulk intake.
+// bucketLines remembers which intakes of answers files are stored, by a
+// keyed hash of their content (LineKey), never the content: one value per
+// batch, the batch's keys sorted end to end, under the batch's sequence
+// number. Keyed by sequence, each batch appends to the bucket; keyed by
+// hash, each would rewrite pages all across it, and the pages a batch
+// touched, and so the memory it took, would grow with the vault. Old
+// vaults lack the bucket until their first bulk intake.
 var bucketLines = []byte("lines")
 
 // labelLines derives the line-hash key from the signing key, which a
@@ -28,8 +34,9 @@ const labelLines = "fieldvault v1 answers lines"
 // its content in a canonical form and which occurrence of that content in
 // the file it is (so a file holding the same answers twice stores two
 // records, and running it again stores none). Without the vault's keys it
-// tells nothing of the content.
-type LineKey [32]byte
+// tells nothing of the content. 128 bits of HMAC-SHA-256: a collision
+// among even billions of intakes is out of reach.
+type LineKey [16]byte
 
 // LineKey computes the key of canonical content's n-th occurrence (from 0).
 // The vault must be unlocked.
@@ -45,24 +52,40 @@ func (v *Vault) LineKey(canonical []byte, n int) LineKey {
 	fmt.Fprintf(h, "%d\n", n)
 	h.Write(canonical)
 	var k LineKey
-	h.Sum(k[:0])
+	copy(k[:], h.Sum(nil))
 	return k
 }
 
-// LinesPresent reports, for each key, whether an intake with it is stored.
-func (v *Vault) LinesPresent(keys []LineKey) ([]bool, error) {
-	out := make([]bool, len(keys))
+// StoredLines is the set of line keys a vault holds, read once: 16 bytes
+// per intake ever stored from an answers file.
+type StoredLines struct{ keys []LineKey } // sorted
+
+// StoredLines reads the line keys the vault holds.
+func (v *Vault) StoredLines() (*StoredLines, error) {
+	var s StoredLines
 	err := v.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLines)
 		if b == nil {
 			return nil
 		}
-		for i, k := range keys {
-			out[i] = b.Get(k[:]) != nil
-		}
-		return nil
+		return b.ForEach(func(_, val []byte) error {
+			if len(val)%len(LineKey{}) != 0 {
+				return fmt.Errorf("answers-file lines: %w", ErrCorrupt)
+			}
+			for i := 0; i < len(val); i += len(LineKey{}) {
+				s.keys = append(s.keys, LineKey(val[i:i+len(LineKey{})]))
+			}
+			return nil
+		})
 	})
-	return out, err
+	slices.SortFunc(s.keys, func(a, b LineKey) int { return bytes.Compare(a[:], b[:]) })
+	return &s, err
+}
+
+// Has reports whether an intake with key is stored.
+func (s *StoredLines) Has(key LineKey) bool {
+	_, found := slices.BinarySearchFunc(s.keys, key, func(a, b LineKey) int { return bytes.Compare(a[:], b[:]) })
+	return found
 }
 
 // AscendingIDs returns n new random record IDs, in ascending order, from
@@ -90,10 +113,12 @@ func AscendingIDs(part, parts, n int) []string {
 }
 
 // PutBulk stores new records from an answers file with their line keys, and
-// one audit entry for them all, in one durable transaction: after a crash, a record and its key are both
-// there or both not, so running the file again stores what is missing and
-// nothing twice. Records without an ID get one; they are written in key
-// order, which keeps bbolt's nodes from being shifted on every insert.
+// one audit entry for them all, in one durable transaction: after a crash,
+// a record and its key are both there or both not, so running the file
+// again stores what is missing and nothing twice. The keys must not be
+// stored already (StoredLines). Records without an ID get one; they are
+// written in key order, which keeps bbolt's nodes from being shifted on
+// every insert.
 func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 	if len(rs) != len(keys) {
 		return fmt.Errorf("%d records and %d line keys", len(rs), len(keys))
@@ -116,19 +141,22 @@ func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 	sorted := slices.Clone(rs)
 	slices.SortFunc(sorted, func(a, b *Record) int { return strings.Compare(a.ID, b.ID) })
 	defer v.dropMapped()
+	batch := make([]byte, 0, len(keys)*len(LineKey{}))
+	for _, k := range slices.SortedFunc(slices.Values(keys), func(a, b LineKey) int { return bytes.Compare(a[:], b[:]) }) {
+		batch = append(batch, k[:]...)
+	}
 	return v.update(func(tx *bolt.Tx) error {
 		lines, err := tx.CreateBucketIfNotExists(bucketLines)
 		if err != nil {
 			return err
 		}
 		fillPages(tx)
-		for _, k := range keys {
-			if lines.Get(k[:]) != nil {
-				return fmt.Errorf("an intake of the file is stored already; run it again to store the rest")
-			}
-			if err := lines.Put(k[:], []byte{1}); err != nil {
-				return err
-			}
+		seq, err := lines.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := lines.Put(binary.BigEndian.AppendUint64(nil, seq), batch); err != nil {
+			return err
 		}
 		for _, r := range sorted {
 			var old Summary

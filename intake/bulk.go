@@ -30,6 +30,9 @@ type BulkOptions struct {
 	// Stored, if set, is given each new record's ID, in file order, once
 	// its batch is stored.
 	Stored func(id string)
+	// Checked, if set, is told how many intakes the first pass has checked
+	// so far, now and then.
+	Checked func(n int)
 	// Progress, if set, is told how many intakes have been dealt with, of
 	// how many, after each batch.
 	Progress func(done, total int)
@@ -114,7 +117,11 @@ func Bulk(v *vault.Vault, r io.Reader, opts BulkOptions) (*BulkResult, error) {
 	res := &BulkResult{}
 	total := 0
 	b.resetSeen()
+	checked := 0
 	err = b.check(r, func(it *item) error {
+		if checked++; opts.Checked != nil && checked%checkChunk == 0 {
+			opts.Checked(checked)
+		}
 		if it.err != nil {
 			bad.add(it.line, it.err)
 			return nil

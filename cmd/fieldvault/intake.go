@@ -221,18 +221,23 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		table = rows
 	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-		bar := a.progress(a.tr("Storing intakes"))
+		checking, bar := a.progress(a.tr("Checking intakes")), a.progress(a.tr("Storing intakes"))
 		bo := intake.BulkOptions{
-			Schema:   s,
-			Lang:     a.interviewLang(v, s, opts.lang),
-			Stored:   func(id string) { fmt.Fprintln(a.out, id) },
-			Progress: bar.update,
-			Rows:     table != nil,
+			Schema:  s,
+			Lang:    a.interviewLang(v, s, opts.lang),
+			Stored:  func(id string) { fmt.Fprintln(a.out, id) },
+			Checked: checking.count,
+			Progress: func(done, total int) {
+				checking.done()
+				bar.update(done, total)
+			},
+			Rows: table != nil,
 		}
 		if table != nil {
 			r = intake.TableAnswers(table, bo)
 		}
 		res, err := intake.Bulk(v, r, bo)
+		checking.done()
 		bar.done()
 		var be *intake.BulkError
 		switch {

@@ -270,4 +270,5 @@ var indonesian = map[string]string{
 	"Wrote a blank answers file for %s to %s. Fill one row per paper form, then run 'fieldvault intake --answers %s'.": "Berkas jawaban kosong untuk %s ditulis ke %s. Isi satu baris per formulir kertas, lalu jalankan 'fieldvault intake --answers %s'.",
 	"standard input": "masukan standar",
 	"Write a blank spreadsheet to enter a questionnaire's paper forms": "Tulis lembar kerja kosong untuk memasukkan formulir kertas sebuah kuesioner",
+	"Checking intakes": "Memeriksa intake",
 }

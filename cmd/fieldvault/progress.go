@@ -32,5 +32,15 @@ func (p *progressBar) update(done, total int) {
 func (p *progressBar) done() {
 	if p.on && p.last > 0 {
 		fmt.Fprint(p.a.err, "\r\033[K")
+		p.last = 0
 	}
+}
+
+// count draws "Checking 12000" for work whose total is not known yet.
+func (p *progressBar) count(n int) {
+	if !p.on || n-p.last < 1000 {
+		return
+	}
+	p.last = n
+	fmt.Fprintf(p.a.err, "\r%s %d", p.label, n)
 }

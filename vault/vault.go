@@ -169,7 +169,9 @@ func Open(path string, opts Options) (*Vault, error) {
 		// Wrong passphrases must be counted, and a shared lock cannot
 		// write: with a failed-unlock limit every open is exclusive.
 		db.Close()
-		if v, err = Open(path, Options{}); err != nil {
+		if v, err = Open(path, Options{}); errors.Is(err, ErrCannotWrite) {
+			return nil, fmt.Errorf("%w: %s: the vault erases itself after too many wrong passphrases, and the count cannot be kept where the file cannot be written", ErrCannotWrite, path)
+		} else if err != nil {
 			return nil, err
 		}
 		v.readOnly, v.exclusive = true, true

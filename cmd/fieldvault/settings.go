@@ -56,8 +56,10 @@ open the vault.`,
 					if cmd.Flags().Changed("language") {
 						info.Lang = language
 					}
-					if err := v.SetInfo(info); err != nil {
-						return err
+					if cmd.Flags().Changed("name") || cmd.Flags().Changed("language") {
+						if err := v.SetInfo(info); err != nil {
+							return err
+						}
 					}
 					if limit >= 0 {
 						if err := v.SetWipeAfter(limit); err != nil {

@@ -60,6 +60,7 @@ FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZEXECS) -fuzzminimizetime 1000x -fuz
 fuzz:
 	$(FUZZ) '^FuzzParse$$' ./schema
 	$(FUZZ) '^FuzzApplyAnswers$$' ./intake
+	$(FUZZ) '^FuzzTable$$' ./intake
 	$(FUZZ) '^FuzzParseManifest$$' ./sync
 	$(FUZZ) '^FuzzParseCard$$' ./sync
 	$(FUZZ) '^FuzzCheck$$' ./sync

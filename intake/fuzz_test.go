@@ -2,6 +2,8 @@ package intake
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"testing"
 )
 
@@ -35,5 +37,31 @@ func FuzzApplyAnswers(f *testing.F) {
 			}
 			return nil
 		})
+	})
+}
+
+// FuzzTable feeds arbitrary bytes through the spreadsheet readers, as CSV
+// and as XLSX: every row becomes one line of JSON Lines (empty for a row
+// skipped), or the file is refused with an error, never a panic.
+func FuzzTable(f *testing.F) {
+	f.Add([]byte("consent.interview,person.minor,consent.referral\nya,tidak,shelter;health\n\n-,,\n"))
+	f.Add([]byte("\ufeffref,consent.interview\nP-1,\"a \"\"quoted\"\" cell\"\n"))
+	f.Add([]byte("PK\x03\x04 not really a zip"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, closeBook, err := XLSXRows(bytes.NewReader(data))
+		if err == nil {
+			io.Copy(io.Discard, TableAnswers(rows, BulkOptions{}))
+			closeBook()
+		}
+		out, err := io.ReadAll(TableAnswers(CSVRows(bytes.NewReader(data)), BulkOptions{}))
+		if err != nil {
+			return
+		}
+		for _, line := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
+			if len(line) > 0 && !json.Valid(line) {
+				t.Fatalf("a row became a line that is not JSON: %q", line)
+			}
+		}
 	})
 }

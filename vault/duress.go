@@ -333,23 +333,32 @@ func (v *Vault) becomeDecoy(s *secret, dc *decoy) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := v.eraseSlots(); err != nil {
+	// From the first overwrite of a key slot to the rename, a killed
+	// process would leave neither vault: so the rename follows at once, and
+	// the syncs come after it. (Windows cannot rename over an open file:
+	// there the vault is closed first.)
+	old, err := v.overwriteSlots()
+	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	// Freeing a large file's blocks takes a while (a quarter of a second
-	// for 100,000 records here): holding the old file open defers it
-	// from the rename to a close after the decoy is open.
-	// (Windows cannot rename over an open file: there the rename waits.)
+	if runtime.GOOS == "windows" {
+		old.Sync()
+		old.Close()
+		v.db.Close()
+	}
+	renamed := os.Rename(tmp, v.path)
 	if runtime.GOOS != "windows" {
-		if old, err := os.Open(v.path); err == nil {
-			defer func() { go old.Close() }()
-		}
+		old.Sync()
+		// Freeing a large file's blocks takes a while (a quarter of a
+		// second for 100,000 records here): the old file, still open,
+		// is closed after the decoy is open.
+		defer func() { go old.Close() }()
 	}
 	v.Lock()
 	v.db.Close()
-	if err := os.Rename(tmp, v.path); err != nil {
-		return fmt.Errorf("open vault: %w", err)
+	if renamed != nil {
+		return fmt.Errorf("open vault: %w", renamed)
 	}
 	syncDir(dir)
 	nv, err := Open(v.path, Options{ReadOnly: v.readOnly})

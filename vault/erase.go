@@ -70,6 +70,18 @@ func (v *Vault) holdExclusive() error {
 // eraseSlots overwrites the key slots and the free pages in place and syncs
 // the file.
 func (v *Vault) eraseSlots() error {
+	f, err := v.overwriteSlots()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// overwriteSlots overwrites the key slots and the free pages in place, and
+// returns the file, not synced yet: once written, a killed process cannot
+// take the overwrite back, and the caller may have more to do first.
+func (v *Vault) overwriteSlots() (*os.File, error) {
 	var slots, free []span
 	err := guard(func() error {
 		return v.db.View(func(tx *bolt.Tx) error {
@@ -105,20 +117,20 @@ func (v *Vault) eraseSlots() error {
 		})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f, err := os.OpenFile(v.path, os.O_RDWR, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer f.Close()
 	// The slots get random bytes; the free pages, zeros, written a run
 	// of adjacent pages at a time.
 	for _, sl := range slots {
 		junk := make([]byte, sl.n)
 		rand.Read(junk)
 		if _, err := f.WriteAt(junk, sl.off); err != nil {
-			return err
+			f.Close()
+			return nil, err
 		}
 	}
 	zeros := make([]byte, 1<<20)
@@ -131,13 +143,14 @@ func (v *Vault) eraseSlots() error {
 		for off < end {
 			n := min(int64(len(zeros)), end-off)
 			if _, err := f.WriteAt(zeros[:n], off); err != nil {
-				return err
+				f.Close()
+				return nil, err
 			}
 			off += n
 		}
 		i = j
 	}
-	return f.Sync()
+	return f, nil
 }
 
 // slotPages returns the pages that hold key slot values now.

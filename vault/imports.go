@@ -252,13 +252,11 @@ func (v *Vault) StoreReceived(ps []Prepared, source, what string) (int, error) {
 	if v.keys == nil {
 		return 0, ErrLocked
 	}
-	sealed, err := v.sealReceived(ps, source)
-	if err != nil {
-		return 0, err
-	}
+	wait := v.sealReceived(ps, source)
+	defer wait() // a refused transaction does not leave the sealing running
 	n := 0
-	err = v.update(func(tx *bolt.Tx) (err error) {
-		n, err = v.storeReceived(tx, ps, sealed, source, what)
+	err := v.update(func(tx *bolt.Tx) (err error) {
+		n, err = v.storeReceived(tx, ps, wait, source, what)
 		return err
 	})
 	if err != nil {
@@ -286,13 +284,11 @@ func (v *Vault) StoreBundle(b ReceivedBundle, source string) (added, deleted int
 	if v.keys == nil {
 		return 0, 0, ErrLocked
 	}
-	sealed, err := v.sealReceived(b.Records, source)
-	if err != nil {
-		return 0, 0, err
-	}
+	wait := v.sealReceived(b.Records, source)
+	defer wait() // a refused transaction does not leave the sealing running
 	err = v.update(func(tx *bolt.Tx) error {
 		var err error
-		if added, err = v.storeReceived(tx, b.Records, sealed, source, "bundle "+b.Log.Bundle); err != nil {
+		if added, err = v.storeReceived(tx, b.Records, wait, source, "bundle "+b.Log.Bundle); err != nil {
 			return err
 		}
 		for _, src := range b.Schemas {
@@ -326,37 +322,46 @@ func (v *Vault) StoreBundle(b ReceivedBundle, source string) (added, deleted int
 	return added, deleted, nil
 }
 
-// sealReceived seals the summaries of prepared records, naming source, on
-// every core: the write transaction holds the vault's only writer lock,
-// and should do nothing but write.
-func (v *Vault) sealReceived(ps []Prepared, source string) ([][]byte, error) {
+// sealReceived starts sealing the summaries of prepared records, naming
+// source, on every core, and returns what waits for them. The caller
+// writes the records meanwhile: the write transaction holds the vault's
+// only writer lock, and should not wait on sealing it could overlap.
+func (v *Vault) sealReceived(ps []Prepared, source string) (wait func() ([][]byte, error)) {
 	sealed := make([][]byte, len(ps))
 	errs := make([]error, len(ps))
-	parallel(len(ps), func(i int) {
-		sum := ps[i].sum
-		sum.Source = source
-		pt, err := json.Marshal(sum)
-		if err != nil {
-			errs[i] = err
-			return
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		parallel(len(ps), func(i int) {
+			sum := ps[i].sum
+			sum.Source = source
+			pt, err := json.Marshal(sum)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			sealed[i] = seal(v.keys.summary, pt, adFor(bucketSummaries, recordKey(sum.ID)))
+			clear(pt)
+		})
+	}()
+	return func() ([][]byte, error) {
+		<-done
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
 		}
-		sealed[i] = seal(v.keys.summary, pt, adFor(bucketSummaries, recordKey(sum.ID)))
-		clear(pt)
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+		return sealed, nil
 	}
-	return sealed, nil
 }
 
-// storeReceived writes prepared records and their sealed summaries in tx.
-// A record held already must have come from source; a newer version
-// replaces it, and anything else is left alone.
-func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, sealed [][]byte, source, what string) (int, error) {
+// storeReceived writes prepared records and their sealed summaries (as
+// sealReceived's wait gives them) in tx. A record held already must have
+// come from source; a newer version replaces it, and anything else is left
+// alone. The records go first, while the summaries are still being sealed.
+func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, wait func() ([][]byte, error), source, what string) (int, error) {
 	fillPages(tx)
-	n := 0
+	var stored []int
 	for i := range ps {
 		p := &ps[i]
 		var old Summary
@@ -371,19 +376,24 @@ func (v *Vault) storeReceived(tx *bolt.Tx, ps []Prepared, sealed [][]byte, sourc
 		case !errors.Is(err, ErrNotFound):
 			return 0, err
 		}
-		key := recordKey(p.sum.ID)
-		if err := tx.Bucket(bucketRecords).Put(key, p.blob); err != nil {
+		if err := tx.Bucket(bucketRecords).Put(recordKey(p.sum.ID), p.blob); err != nil {
 			return 0, err
 		}
-		if err := tx.Bucket(bucketSummaries).Put(key, sealed[i]); err != nil {
-			return 0, err
-		}
-		n++
+		stored = append(stored, i)
 	}
-	if n == 0 {
+	sealed, err := wait()
+	if err != nil {
+		return 0, err
+	}
+	for _, i := range stored {
+		if err := tx.Bucket(bucketSummaries).Put(recordKey(ps[i].sum.ID), sealed[i]); err != nil {
+			return 0, err
+		}
+	}
+	if len(stored) == 0 {
 		return 0, nil
 	}
-	return n, v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", n, what), "")
+	return len(stored), v.appendAudit(tx, fmt.Sprintf("%d records received (%s)", len(stored), what), "")
 }
 
 // ApplyReceived prepares records received from a contact on every core,

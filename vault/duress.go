@@ -165,23 +165,12 @@ func (n *slotName) UnmarshalJSON(b []byte) error {
 // settings in its place, opened as if nothing had happened. It must differ
 // from every passphrase the vault has; checking costs one scrypt each.
 func (v *Vault) AddDuressPassphrase(worker string, passphrase []byte, wf int) error {
-	if err := CheckPassphrase(passphrase); err != nil {
-		return err
-	}
-	wf, err := workFactor(wf)
-	if err != nil {
-		return err
-	}
-	if v.keys == nil {
-		return ErrLocked
-	}
 	if v.readOnly {
 		return ErrReadOnly
 	}
-	if taken, err := v.opens(passphrase, false); err != nil {
+	wf, err := v.checkNewPassphrase(passphrase, wf, true)
+	if err != nil {
 		return err
-	} else if taken {
-		return ErrPassphraseTaken
 	}
 	worker = cleanWorker(worker)
 	d, err := newSecret()
@@ -216,6 +205,30 @@ func (v *Vault) AddDuressPassphrase(worker string, passphrase []byte, wf int) er
 		// Like any added passphrase: the log does not say which kind.
 		return v.appendAudit(tx, "passphrase added for "+worker, "")
 	})
+}
+
+// checkNewPassphrase checks a passphrase about to get a key slot: long
+// enough, a valid work factor (returned), an unlocked vault, and not one
+// that opens a slot it must not share: any slot, for a duress passphrase;
+// a duress slot, for any other (the order slots are tried in would decide
+// which one opened).
+func (v *Vault) checkNewPassphrase(passphrase []byte, wf int, duress bool) (int, error) {
+	if err := CheckPassphrase(passphrase); err != nil {
+		return 0, err
+	}
+	wf, err := workFactor(wf)
+	if err != nil {
+		return 0, err
+	}
+	if v.keys == nil {
+		return 0, ErrLocked
+	}
+	if taken, err := v.opens(passphrase, !duress); err != nil {
+		return 0, err
+	} else if taken {
+		return 0, ErrPassphraseTaken
+	}
+	return wf, nil
 }
 
 // ErrPassphraseTaken is returned when a duress passphrase would be the same

@@ -38,20 +38,9 @@ func (v *Vault) putSlot(tx *bolt.Tx, id, slot []byte, worker string) error {
 // AddPassphrase adds a key slot so that another worker can unlock the vault
 // with their own passphrase.
 func (v *Vault) AddPassphrase(worker string, passphrase []byte, wf int) error {
-	if err := CheckPassphrase(passphrase); err != nil {
-		return err
-	}
-	wf, err := workFactor(wf)
+	wf, err := v.checkNewPassphrase(passphrase, wf, false)
 	if err != nil {
 		return err
-	}
-	if v.keys == nil {
-		return ErrLocked
-	}
-	if taken, err := v.opens(passphrase, true); err != nil {
-		return err
-	} else if taken {
-		return ErrPassphraseTaken
 	}
 	worker = cleanWorker(worker)
 	slot, err := sealSlot(v.keys.secret, worker, passphrase, wf, nil)
@@ -74,20 +63,9 @@ func (v *Vault) AddPassphrase(worker string, passphrase []byte, wf int) error {
 // passphrase opens neither this file nor, in any older copy, what is
 // written from now on.
 func (v *Vault) ChangePassphrase(passphrase []byte, wf int) (Rekeyed, error) {
-	if err := CheckPassphrase(passphrase); err != nil {
-		return Rekeyed{}, err
-	}
-	wf, err := workFactor(wf)
+	wf, err := v.checkNewPassphrase(passphrase, wf, false)
 	if err != nil {
 		return Rekeyed{}, err
-	}
-	if v.keys == nil {
-		return Rekeyed{}, ErrLocked
-	}
-	if taken, err := v.opens(passphrase, true); err != nil {
-		return Rekeyed{}, err
-	} else if taken {
-		return Rekeyed{}, ErrPassphraseTaken
 	}
 	current := v.slotID
 	held := false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,6 +61,8 @@ func TestScript(t *testing.T) {
 			"corrupt": cmdCorrupt,
 			"bigline": cmdBigLine,
 			"xlsx":    cmdXLSX,
+			"answers": cmdAnswers,
+			"killed":  cmdKilled,
 		},
 	})
 }
@@ -239,4 +243,54 @@ func cmdXLSX(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(book.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row))
 	}
 	ts.Check(book.SaveAs(ts.MkAbs(args[0])))
+}
+
+// answers FILE N writes N intakes as JSON Lines, each another person.
+func cmdAnswers(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: answers FILE N")
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		ts.Fatalf("answers: bad count %q", args[1])
+	}
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": ["shelter"], "consent.followup": false, "person.name": "P%d"}}`+"\n", i)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o600))
+}
+
+// killed PROG ARGS... runs a program and kills it (SIGKILL) as soon as it
+// prints its first line: for fieldvault intake, once a batch is stored.
+func cmdKilled(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: killed program [args...]")
+	}
+	// The script's PATH, where testscript put fieldvault, not this process's.
+	path := ""
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		if fi, err := os.Stat(filepath.Join(dir, args[0])); err == nil && !fi.IsDir() {
+			path = filepath.Join(dir, args[0])
+			break
+		}
+	}
+	if path == "" {
+		ts.Fatalf("killed: no %s on the script's PATH", args[0])
+	}
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Dir = ts.Getenv("WORK")
+	for _, kv := range []string{"PATH", "HOME", "XDG_DATA_HOME", "FIELDVAULT_PASSPHRASE", "FIELDVAULT_KDF_WORK_FACTOR", "FIELDVAULT_VAULT", "TMPDIR", "NO_COLOR"} {
+		cmd.Env = append(cmd.Env, kv+"="+ts.Getenv(kv))
+	}
+	out, err := cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(cmd.Start())
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		ts.Fatalf("killed: %s printed nothing before it ended", args[0])
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
 }

@@ -729,10 +729,7 @@ func (s *session) wipeNameScreen() screen {
 	if err != nil {
 		return s.text(a.tr("Wipe this vault"), a.explainShort(err), s.goHome)
 	}
-	name := info.Name
-	if name == "" {
-		name = "wipe"
-	}
+	name := wipeWord(info)
 	var typed string
 	in := huh.NewInput().Title(a.trf("Type the vault's name (%s) to wipe it now", name)).
 		Description(a.tr("Leave it empty to go back.")).Value(&typed)

@@ -323,10 +323,7 @@ func (h *plainHome) wipe(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	name := info.Name
-	if name == "" {
-		name = "wipe"
-	}
+	name := wipeWord(info)
 	typed, err := h.ask(ctx, a.trf("Type the vault's name (%s) to wipe it now", name)+" "+a.tr("Leave it empty to go back."))
 	switch {
 	case err != nil || typed == "":

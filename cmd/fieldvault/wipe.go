@@ -48,10 +48,7 @@ func (a *app) runWipe(v *vault.Vault, yes bool) error {
 		a.warn(a.tr("%d records in this vault have not been confirmed by any partner; wiping loses them for good"), n)
 	}
 	if !yes {
-		name := info.Name
-		if name == "" {
-			name = "wipe"
-		}
+		name := wipeWord(info)
 		fmt.Fprint(a.err, a.trf("To destroy this vault for good, type its name (%s): ", name))
 		line, err := readLine(a.in)
 		if err != nil {
@@ -67,4 +64,13 @@ func (a *app) runWipe(v *vault.Vault, yes bool) error {
 	}
 	fmt.Fprintln(a.err, a.trf("Wiped the vault at %s: no passphrase opens it any more.", path))
 	return nil
+}
+
+// wipeWord is what must be typed to wipe the vault: its name, or "wipe"
+// for a vault without one.
+func wipeWord(info vault.Info) string {
+	if info.Name == "" {
+		return "wipe"
+	}
+	return info.Name
 }

@@ -399,7 +399,7 @@ func (e *Engine) Submit(in map[string]Answer) ([]Alert, error) {
 		}
 		if !given || a.Skipped || a.Value == nil {
 			if q.Required {
-				return nil, &AnswerError{Question: q.ID, Msg: msgRequired}
+				return nil, requiredErr(q)
 			}
 			valid[q.ID] = Answer{Skipped: true}
 			skipped = append(skipped, q.ID)

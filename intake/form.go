@@ -439,7 +439,7 @@ func (f *Form) field(e *Engine, q *schema.Question, saved any, answers map[strin
 	validate := func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			if q.Required {
-				return errors.New(capitalize(text(lang, msgRequired)))
+				return errors.New(capitalize(requiredErr(q).Reason(lang)))
 			}
 			return nil
 		}

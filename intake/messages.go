@@ -25,6 +25,8 @@ const (
 	msgNotAnswerable
 	msgUnknownContact
 	msgNoContacts
+	msgWantWhole
+	msgCheck
 
 	msgPage
 	msgPreferNot
@@ -93,6 +95,8 @@ var messages = map[string]map[msgKey]string{
 		msgNotAnswerable:   "this is a note, not a question",
 		msgUnknownContact:  "%q is not a partner in this vault's contacts (known: %s)",
 		msgNoContacts:      "none yet; add one with 'fieldvault contact add'",
+		msgWantWhole:       "answer with a whole number",
+		msgCheck:           "this answer is not accepted for this question",
 
 		msgPage:              "Page %d of %d: %s",
 		msgPreferNot:         "Prefer not to answer",
@@ -159,6 +163,8 @@ var messages = map[string]map[msgKey]string{
 		msgNotAnswerable:   "ini catatan, bukan pertanyaan",
 		msgUnknownContact:  "%q bukan mitra dalam kontak brankas ini (yang ada: %s)",
 		msgNoContacts:      "belum ada; tambahkan dengan 'fieldvault contact add'",
+		msgWantWhole:       "jawab dengan bilangan bulat",
+		msgCheck:           "jawaban ini tidak diterima untuk pertanyaan ini",
 
 		msgPage:              "Halaman %d dari %d: %s",
 		msgPreferNot:         "Memilih tidak menjawab",

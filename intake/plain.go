@@ -217,7 +217,7 @@ func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num
 			if !q.Required {
 				return Answer{Skipped: true}, nil
 			}
-			p.printf(text(lang, msgTryAgain)+"\n", capitalize(text(lang, msgRequired))+".")
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(requiredErr(q).Reason(lang))+".")
 			continue
 		case "/back", "/kembali":
 			return Answer{}, errBack
@@ -235,7 +235,7 @@ func (p *Plain) question(ctx context.Context, e *Engine, q *schema.Question, num
 			if !q.Required {
 				return Answer{Skipped: true}, nil
 			}
-			p.printf(text(lang, msgTryAgain)+"\n", capitalize(text(lang, msgRequired))+".")
+			p.printf(text(lang, msgTryAgain)+"\n", capitalize(requiredErr(q).Reason(lang))+".")
 			continue
 		}
 		v, msg := e.checkTyped(q, opts, line)

@@ -19,6 +19,9 @@ type AnswerError struct {
 	Question string
 	Msg      msgKey
 	Args     []any
+	// Custom is the questionnaire's own words for this problem (an
+	// XLSForm's constraint or required message), used instead of Msg's.
+	Custom schema.Text
 }
 
 func (e *AnswerError) Error() string { return e.Localized("en") }
@@ -31,6 +34,9 @@ func (e *AnswerError) Localized(lang string) string {
 // Reason returns only the message, for a prompt that already shows the
 // question.
 func (e *AnswerError) Reason(lang string) string {
+	if e.Custom != nil {
+		return e.Custom.In(lang)
+	}
 	args := e.Args
 	if e.Msg == msgUnknownOption && len(args) > 0 && args[0] == "" {
 		args = append([]any{text(lang, msgTheAnswer)}, args[1:]...)
@@ -42,9 +48,33 @@ func answerErr(q *schema.Question, key msgKey, args ...any) error {
 	return &AnswerError{Question: q.ID, Msg: key, Args: args}
 }
 
-// normalize checks an answer's value against its question and returns it in
-// canonical form: bool, float64, trimmed string, or []string in option order.
+// requiredErr says that q needs an answer, in the questionnaire's words if
+// it has its own.
+func requiredErr(q *schema.Question) *AnswerError {
+	return &AnswerError{Question: q.ID, Msg: msgRequired, Custom: q.RequiredMessage}
+}
+
+// normalize checks an answer's value against its question, and against the
+// question's check, and returns it in canonical form.
 func (e *Engine) normalize(q *schema.Question, v any) (any, error) {
+	v, err := e.canonical(q, v)
+	if err != nil || q.Check == nil {
+		return v, err
+	}
+	// A check reads this answer and those of earlier pages only (the
+	// questionnaire's validation sees to it), so a runner checking one
+	// field as it is typed and Submit checking the page agree.
+	look := e.lookup(map[string]Answer{q.ID: {Value: v}})
+	if !q.Check.Eval(look) {
+		return nil, &AnswerError{Question: q.ID, Msg: msgCheck, Custom: q.CheckMessage}
+	}
+	return v, nil
+}
+
+// canonical checks an answer's value against its question's type and
+// bounds and returns it in canonical form: bool, float64, trimmed string, or
+// []string in option order.
+func (e *Engine) canonical(q *schema.Question, v any) (any, error) {
 	switch q.Type {
 	case schema.TypeYesNo:
 		b, ok := v.(bool)
@@ -61,6 +91,9 @@ func (e *Engine) normalize(q *schema.Question, v any) (any, error) {
 		}
 		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, answerErr(q, msgWantNumber)
+		}
+		if q.Integer && f != math.Trunc(f) {
+			return nil, answerErr(q, msgWantWhole)
 		}
 		if q.Min != nil && f < *q.Min || q.Max != nil && f > *q.Max {
 			return nil, answerErr(q, msgNumberRange, fmtBound(q.Min, "-∞"), fmtBound(q.Max, "∞"))

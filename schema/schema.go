@@ -132,6 +132,18 @@ type Question struct {
 	MaxLength   int      `json:"max_length,omitempty"`
 	Pattern     string   `json:"pattern,omitempty"`
 	When        *Cond    `json:"when,omitempty"`
+	// Integer number questions take whole numbers only.
+	Integer bool `json:"integer,omitempty"`
+	// Check is a condition a given answer must meet (an XLSForm
+	// constraint). It may read the question itself and the questions of
+	// earlier pages: the runners check each answer as it is typed, before
+	// the rest of its page is known. CheckMessage says what is wrong when
+	// it fails.
+	Check        *Cond `json:"check,omitempty"`
+	CheckMessage Text  `json:"check_message,omitempty"`
+	// RequiredMessage replaces the standard words when a required question
+	// is left unanswered.
+	RequiredMessage Text `json:"required_message,omitempty"`
 	// Need names the need that a "yes" (or, for other types, any answer)
 	// reveals, for the summary read back at the end.
 	Need Text `json:"need,omitempty"`

@@ -36,9 +36,13 @@ func (e *ValidationError) Error() string {
 }
 
 var (
-	schemaIDRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	questionIDRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
-	langRe       = regexp.MustCompile(`^[a-z]{2,3}$`)
+	schemaIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	// Question IDs allow capitals because forms written for other tools
+	// name fields so (HTCDS's prs_Gender), and renaming them would break
+	// the link to the form.
+	questionIDRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$`)
+	// Any BCP 47 language, with an optional region or script: fil, pt-BR.
+	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
 // decodeProblem turns a JSON decoding error into a Problem with a line and
@@ -148,11 +152,11 @@ func (s *Schema) validate() []Problem {
 		firstOnPage := n + 1
 		if p.When != nil {
 			// A page condition may read only earlier pages.
-			v.cond(path+".when", p.When, firstOnPage)
+			v.cond(path+".when", p.When, firstOnPage, "")
 		}
 		for qi := range p.Questions {
 			n++
-			v.question(fmt.Sprintf("%s.questions[%d]", path, qi), &p.Questions[qi], n)
+			v.question(fmt.Sprintf("%s.questions[%d]", path, qi), &p.Questions[qi], n, firstOnPage)
 		}
 	}
 
@@ -165,7 +169,7 @@ func (s *Schema) validate() []Problem {
 		if !slices.Contains(Levels, r.Level) {
 			v.add(path+".level", "must be one of %s, not %q", strings.Join(Levels, ", "), r.Level)
 		}
-		v.cond(path+".when", &r.When, n+1)
+		v.cond(path+".when", &r.When, n+1, "")
 		v.text(path+".reason", r.Reason, true)
 		v.text(path+".alert", r.Alert, false)
 	}
@@ -192,7 +196,7 @@ func (v *validator) text(path string, t Text, required bool) {
 	}
 }
 
-func (v *validator) question(path string, q *Question, pos int) {
+func (v *validator) question(path string, q *Question, pos, firstOnPage int) {
 	if !slices.Contains(questionTypes, q.Type) {
 		v.add(path+".type", "must be one of %s, not %q", strings.Join(questionTypes, ", "), q.Type)
 		return
@@ -204,7 +208,23 @@ func (v *validator) question(path string, q *Question, pos int) {
 		v.add(path+".audience", "must be %q or left out, not %q", AudienceWorker, q.Audience)
 	}
 	if q.When != nil {
-		v.cond(path+".when", q.When, pos)
+		v.cond(path+".when", q.When, pos, "")
+	}
+	v.text(path+".check_message", q.CheckMessage, false)
+	v.text(path+".required_message", q.RequiredMessage, false)
+	switch {
+	case q.Check != nil && (q.Type == TypeNote):
+		v.add(path+".check", "a note is not answered, so it has nothing to check")
+	case q.Check != nil:
+		v.cond(path+".check", q.Check, firstOnPage, q.ID)
+	case q.CheckMessage != nil:
+		v.add(path+".check_message", "there is no check for it to explain")
+	}
+	if q.RequiredMessage != nil && !q.Required {
+		v.add(path+".required_message", "the question is not required")
+	}
+	if q.Integer && q.Type != TypeNumber {
+		v.add(path+".integer", "applies only to number questions")
 	}
 	isText := q.Type == TypeText || q.Type == TypeLongText
 	hasOptions := q.Type == TypeChoice || q.Type == TypeMulti
@@ -247,28 +267,22 @@ func (v *validator) question(path string, q *Question, pos int) {
 }
 
 // cond checks a condition that may read only questions before position
-// limit (in questionnaire order).
-func (v *validator) cond(path string, c *Cond, limit int) {
+// limit (in questionnaire order), and self, a check's own question.
+func (v *validator) cond(path string, c *Cond, limit int, self string) {
 	forms := 0
-	if c.Not != nil {
-		forms++
-	}
-	if c.All != nil {
-		forms++
-	}
-	if c.Any != nil {
-		forms++
-	}
-	if c.Q != "" || c.Equals != nil || c.In != nil {
-		forms++
+	for _, used := range []bool{c.Not != nil, c.All != nil, c.Any != nil, c.Count != "", c.Length != "",
+		c.Q != "" || c.Equals != nil || c.In != nil || c.Matches != ""} {
+		if used {
+			forms++
+		}
 	}
 	if forms != 1 {
-		v.add(path, "a condition needs exactly one of q with equals or in, not, all, any")
+		v.add(path, "a condition needs exactly one of q, count, length, not, all, any")
 		return
 	}
 	switch {
 	case c.Not != nil:
-		v.cond(path+".not", c.Not, limit)
+		v.cond(path+".not", c.Not, limit, self)
 		return
 	case c.All != nil || c.Any != nil:
 		list, name := c.All, "all"
@@ -279,22 +293,48 @@ func (v *validator) cond(path string, c *Cond, limit int) {
 			v.add(path+"."+name, "needs at least one condition")
 		}
 		for i := range list {
-			v.cond(fmt.Sprintf("%s.%s[%d]", path, name, i), &list[i], limit)
+			v.cond(fmt.Sprintf("%s.%s[%d]", path, name, i), &list[i], limit, self)
 		}
 		return
 	}
-	if (c.Equals == nil) == (c.In == nil) {
-		v.add(path, "q needs exactly one of equals or in")
-		return
+	id, field := c.Q, "q"
+	switch {
+	case c.Count != "":
+		id, field = c.Count, "count"
+	case c.Length != "":
+		id, field = c.Length, "length"
 	}
-	pos, ok := v.order[c.Q]
-	q, _ := v.s.Question(c.Q)
+	pos, ok := v.order[id]
+	q, _ := v.s.Question(id)
 	switch {
 	case !ok:
-		v.add(path+".q", "unknown question %q", c.Q)
+		v.add(path+"."+field, "unknown question %q", id)
 		return
-	case pos >= limit:
-		v.add(path+".q", "refers to %q, which is not asked before this point", c.Q)
+	case pos >= limit && id != self:
+		v.add(path+"."+field, "refers to %q, which is not asked before this point", id)
+		return
+	case q.Type == TypeNote:
+		v.add(path+"."+field, "%q is a note and has no answer", id)
+		return
+	}
+	if c.Op != "" || c.Count != "" || c.Length != "" {
+		v.comparison(path, c, q)
+		return
+	}
+	if c.Matches != "" {
+		if c.Equals != nil || c.In != nil {
+			v.add(path, "matches cannot go with equals or in")
+		} else if _, err := regexp.Compile(c.Matches); err != nil {
+			v.add(path+".matches", "is not a valid regular expression: %v", err)
+		}
+		return
+	}
+	if c.Value != nil {
+		v.add(path+".value", "goes with op")
+		return
+	}
+	if (c.Equals == nil) == (c.In == nil) {
+		v.add(path, "q needs exactly one of equals, in, op or matches")
 		return
 	}
 	values := c.In
@@ -304,6 +344,37 @@ func (v *validator) cond(path string, c *Cond, limit int) {
 	for _, val := range values {
 		if msg := valueFits(q, val); msg != "" {
 			v.add(path, "%s", msg)
+		}
+	}
+}
+
+// comparison checks the op form of a condition on question q.
+func (v *validator) comparison(path string, c *Cond, q *Question) {
+	switch {
+	case !slices.Contains(Ops, c.Op):
+		v.add(path+".op", "must be one of %s, not %q", strings.Join(Ops, " "), c.Op)
+	case c.Value == nil:
+		v.add(path+".value", "is missing")
+	case c.Equals != nil || c.In != nil || c.Matches != "":
+		v.add(path, "op cannot go with equals, in or matches")
+	case c.Count != "" && q.Type != TypeMulti:
+		v.add(path+".count", "%q is not a multiple-choice question", q.ID)
+	case c.Count != "" || c.Length != "":
+		if _, ok := c.Value.(float64); !ok {
+			v.add(path+".value", "a count or a length is compared with a number")
+		}
+	default:
+		switch c.Value.(type) {
+		case bool:
+			if q.Type != TypeYesNo || (c.Op != "=" && c.Op != "!=") {
+				v.add(path, "true and false compare only with a yes/no question, by = or !=")
+			}
+		case float64, string:
+			if q.Type == TypeYesNo {
+				v.add(path, "%q is a yes/no question: compare it with true or false", q.ID)
+			}
+		default:
+			v.add(path+".value", "must be a number, a string, true or false")
 		}
 	}
 }

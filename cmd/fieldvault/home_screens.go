@@ -268,13 +268,38 @@ func (s *session) home(notice string) tea.Cmd {
 	}, huh.NewGroup(sel)))
 }
 
-// intakeScreen asks in which language the interview will be, then starts it.
+// intakeScreen asks which questionnaire, when the vault offers more than
+// the built-in one, then in which language the interview will be.
 func (s *session) intakeScreen() screen {
 	a := s.a
-	sc, err := schema.Resolve("rescue-needs")
+	all, err := questionnaires(s.v)
 	if err != nil {
 		return s.text(a.tr("New intake"), a.explainShort(err), s.goHome)
 	}
+	if len(all) == 1 {
+		return s.intakeLangScreen(all[0])
+	}
+	id := schema.DefaultID
+	var opts []huh.Option[string]
+	for _, sc := range all {
+		opts = append(opts, huh.NewOption(sc.Title.In(a.lang())+" ("+sc.ID+" "+sc.Version+")", sc.ID))
+	}
+	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	sel := huh.NewSelect[string]().Title(a.tr("Which questionnaire?")).Options(opts...).Value(&id)
+	return s.form(a.tr("Every questionnaire opens with the same consent questions."), func() tea.Cmd {
+		for _, sc := range all {
+			if sc.ID == id {
+				return s.show(s.intakeLangScreen(sc))
+			}
+		}
+		return s.goHome()
+	}, huh.NewGroup(sel))
+}
+
+// intakeLangScreen asks in which language the interview will be, then
+// starts it.
+func (s *session) intakeLangScreen(sc *schema.Schema) screen {
+	a := s.a
 	lang := a.interviewLang(s.v, sc, "")
 	var opts []huh.Option[string]
 	for _, l := range sc.Languages {
@@ -300,6 +325,8 @@ func languageName(l string) string {
 		return "English"
 	case "id":
 		return "Bahasa Indonesia"
+	case "fr":
+		return "Français"
 	}
 	return l
 }

@@ -62,9 +62,29 @@ number) to tell them apart. The new record IDs are printed, one per line.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.schema, "schema", "", "questionnaire `ID or FILE` (default rescue-needs)")
-	cmd.Flags().StringVar(&opts.lang, "lang", "", "questionnaire language: en or id (default en)")
+	cmd.Flags().StringVar(&opts.lang, "lang", "", "the interview's `LANGUAGE`, one the questionnaire has (default: the interface's, else its first)")
 	cmd.Flags().StringVar(&opts.answers, "answers", "", "enter intakes from `FILE` (- for standard input) instead of asking")
 	return cmd
+}
+
+// resolveIn finds --schema in the open vault when it was not found before.
+func resolveIn(v *vault.Vault, s *schema.Schema, opts intakeOptions) (*schema.Schema, error) {
+	if s != nil {
+		return s, nil
+	}
+	s, err := vaultSchema(v, opts.schema)
+	if err != nil {
+		return nil, err
+	}
+	return s, checkLang(s, opts.lang)
+}
+
+// checkLang refuses an interview language the questionnaire does not have.
+func checkLang(s *schema.Schema, lang string) error {
+	if lang != "" && !s.HasLanguage(lang) {
+		return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, lang, strings.Join(s.Languages, ", "))
+	}
+	return nil
 }
 
 // loadSchema resolves --schema, turning its errors into plain sentences.
@@ -83,12 +103,17 @@ func loadSchema(idOrFile string) (*schema.Schema, error) {
 }
 
 func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
-	s, err := loadSchema(opts.schema)
-	if err != nil {
-		return err
-	}
-	if opts.lang != "" && !s.HasLanguage(opts.lang) {
-		return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, opts.lang, strings.Join(s.Languages, ", "))
+	// A questionnaire the vault offers is found once it is open; any
+	// other mistake in --schema is said before the passphrase is asked.
+	var s *schema.Schema
+	if !a.storedLater(opts.schema) {
+		var err error
+		if s, err = loadSchema(opts.schema); err != nil {
+			return err
+		}
+		if err := checkLang(s, opts.lang); err != nil {
+			return err
+		}
 	}
 	if a.langFlag == "" && supportedLang(opts.lang) {
 		// intake's --lang, the interview's language, speaks for the interface too.
@@ -101,6 +126,10 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 		return err
 	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		s, err := resolveIn(v, s, opts)
+		if err != nil {
+			return err
+		}
 		sess, err := intake.Start(v, s, a.interviewLang(v, s, opts.lang))
 		if err != nil {
 			return err
@@ -221,9 +250,14 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		table = rows
 	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		s, err := resolveIn(v, s, opts)
+		if err != nil {
+			return err
+		}
 		checking, bar := a.progress(a.tr("Checking intakes")), a.progress(a.tr("Storing intakes"))
 		bo := intake.BulkOptions{
 			Schema:  s,
+			Lookup:  lookupIn(v),
 			Lang:    a.interviewLang(v, s, opts.lang),
 			Stored:  func(id string) { fmt.Fprintln(a.out, id) },
 			Checked: checking.count,

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/fieldvault/fieldvault/intake"
-	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -136,9 +135,21 @@ func (h *plainHome) interview(ctx context.Context, sess *intake.Session) error {
 }
 
 func (h *plainHome) intake(ctx context.Context) error {
-	s, err := schema.Lookup(schema.DefaultID)
+	all, err := questionnaires(h.v)
 	if err != nil {
 		return err
+	}
+	s := all[0]
+	if len(all) > 1 {
+		fmt.Fprintln(h.a.out, h.a.tr("Which questionnaire?"))
+		for i, sc := range all {
+			fmt.Fprintf(h.a.out, "%d) %s (%s %s)\n", i+1, sc.Title.In(h.a.lang()), sc.ID, sc.Version)
+		}
+		n, err := h.choose(ctx, len(all))
+		if err != nil || n == 0 {
+			return err
+		}
+		s = all[n-1]
 	}
 	langs := s.Languages
 	fmt.Fprintln(h.a.out, h.a.tr("In which language is the interview?"))

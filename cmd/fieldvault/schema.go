@@ -12,20 +12,30 @@ import (
 
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/vault"
 )
 
 func newSchemaCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schema",
-		Short: "List, show and validate questionnaires",
+		Short: "List, show, validate, import and add questionnaires",
 	}
 	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the built-in questionnaires",
+		Short: "List the questionnaires: built in, and those the vault offers",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			all, err := schema.Builtin()
+			var v *vault.Vault
+			if a.vaultExists() {
+				// The vault's own questionnaires are encrypted with it.
+				var err error
+				if v, err = a.openVault(vault.Options{ReadOnly: true}); err != nil {
+					return err
+				}
+				defer v.Close()
+			}
+			all, err := questionnaires(v)
 			if err != nil {
 				return err
 			}
@@ -154,7 +164,7 @@ plaintext: keep it as you keep the paper.`,
 	}
 	template.Flags().StringVar(&out, "out", "", "the `FILE.xlsx` to write; it must not exist")
 	template.Flags().StringVar(&tlang, "lang", "", "language of the row of questions: en or id")
-	cmd.AddCommand(list, show, validate, template)
+	cmd.AddCommand(list, show, validate, template, newSchemaImportCmd(a), newSchemaConsentTextCmd(a), newSchemaAddCmd(a), newSchemaRemoveCmd(a))
 	return cmd
 }
 

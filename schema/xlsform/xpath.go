@@ -1,0 +1,451 @@
+package xlsform
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/fieldvault/fieldvault/schema"
+)
+
+// The XPath that real forms put in relevant and constraint is a small
+// language: references, literals, comparisons, and/or/not and a handful of
+// functions. This file parses that subset and translates it into
+// fieldvault's conditions; anything else is refused with the reason, never
+// approximated.
+
+// expr is a parsed expression.
+type expr struct {
+	kind string // "ref", "self", "str", "num", "bool", "and", "or", "not", "cmp", "call"
+	name string // ref: the question; call: the function; cmp: the operator
+	str  string
+	num  float64
+	args []*expr
+}
+
+type token struct {
+	kind string // "ref", "self", "str", "num", "op", "word", "(", ")", ","
+	text string
+}
+
+func tokenize(src string) ([]token, error) {
+	var out []token
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case strings.HasPrefix(src[i:], "${"):
+			end := strings.IndexByte(src[i:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("${ without a closing }")
+			}
+			out = append(out, token{"ref", strings.TrimSpace(src[i+2 : i+end])})
+			i += end + 1
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(src[i+1:], c)
+			if end < 0 {
+				return nil, fmt.Errorf("a text in quotes is not closed")
+			}
+			out = append(out, token{"str", src[i+1 : i+1+end]})
+			i += end + 2
+		case c == '(' || c == ')' || c == ',':
+			out = append(out, token{string(c), string(c)})
+			i++
+		case c == '!' || c == '<' || c == '>' || c == '=':
+			op := string(c)
+			if i+1 < len(src) && src[i+1] == '=' {
+				op += "="
+			}
+			if op == "!" {
+				return nil, fmt.Errorf("! alone is not XPath; use not(...) or !=")
+			}
+			if op == "==" {
+				op = "="
+			}
+			out = append(out, token{"op", op})
+			i += len(op)
+			if op == "=" && strings.HasPrefix(src[i:], "=") {
+				i++
+			}
+		case c == '.' && (i+1 == len(src) || !unicode.IsDigit(rune(src[i+1]))):
+			if strings.HasPrefix(src[i:], "..") {
+				return nil, fmt.Errorf("the parent path .. is not supported")
+			}
+			out = append(out, token{"self", "."})
+			i++
+		case unicode.IsDigit(rune(c)) || c == '.' || (c == '-' && i+1 < len(src) && unicode.IsDigit(rune(src[i+1])) && wantsOperand(out)):
+			j := i + 1
+			for j < len(src) && (unicode.IsDigit(rune(src[j])) || src[j] == '.') {
+				j++
+			}
+			out = append(out, token{"num", src[i:j]})
+			i = j
+		case unicode.IsLetter(rune(c)) || c == '_':
+			j := i + 1
+			for j < len(src) && (unicode.IsLetter(rune(src[j])) || unicode.IsDigit(rune(src[j])) || src[j] == '-' || src[j] == '_' || src[j] == ':') {
+				j++
+			}
+			out = append(out, token{"word", src[i:j]})
+			i = j
+		default:
+			return nil, fmt.Errorf("%q is not supported here", string(c))
+		}
+	}
+	return out, nil
+}
+
+// wantsOperand reports whether a minus sign here starts a negative number.
+func wantsOperand(toks []token) bool {
+	if len(toks) == 0 {
+		return true
+	}
+	k := toks[len(toks)-1].kind
+	return k == "op" || k == "(" || k == "," || (k == "word" && (toks[len(toks)-1].text == "and" || toks[len(toks)-1].text == "or"))
+}
+
+type parser struct {
+	toks []token
+	pos  int
+}
+
+func (p *parser) peek() token {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos]
+	}
+	return token{}
+}
+
+func (p *parser) next() token { t := p.peek(); p.pos++; return t }
+
+// parse reads a whole expression.
+func parse(src string) (*expr, error) {
+	toks, err := tokenize(src)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return nil, fmt.Errorf("the expression is empty")
+	}
+	p := &parser{toks: toks}
+	e, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.pos < len(p.toks) {
+		return nil, fmt.Errorf("%q is not supported here", p.peek().text)
+	}
+	return e, nil
+}
+
+func (p *parser) or() (*expr, error) {
+	left, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().kind == "word" && p.peek().text == "or" {
+		p.next()
+		right, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		left = &expr{kind: "or", args: []*expr{left, right}}
+	}
+	return left, nil
+}
+
+func (p *parser) and() (*expr, error) {
+	left, err := p.cmp()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek().kind == "word" && p.peek().text == "and" {
+		p.next()
+		right, err := p.cmp()
+		if err != nil {
+			return nil, err
+		}
+		left = &expr{kind: "and", args: []*expr{left, right}}
+	}
+	return left, nil
+}
+
+func (p *parser) cmp() (*expr, error) {
+	left, err := p.primary()
+	if err != nil {
+		return nil, err
+	}
+	if p.peek().kind == "op" {
+		op := p.next().text
+		right, err := p.primary()
+		if err != nil {
+			return nil, err
+		}
+		return &expr{kind: "cmp", name: op, args: []*expr{left, right}}, nil
+	}
+	if t := p.peek(); t.kind == "word" && (t.text == "div" || t.text == "mod") || t.text == "+" || t.text == "*" {
+		return nil, fmt.Errorf("arithmetic is not supported")
+	}
+	return left, nil
+}
+
+func (p *parser) primary() (*expr, error) {
+	t := p.next()
+	switch t.kind {
+	case "ref":
+		return &expr{kind: "ref", name: t.text}, nil
+	case "self":
+		return &expr{kind: "self"}, nil
+	case "str":
+		return &expr{kind: "str", str: t.text}, nil
+	case "num":
+		f, err := strconv.ParseFloat(t.text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", t.text)
+		}
+		return &expr{kind: "num", num: f}, nil
+	case "(":
+		e, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if p.next().kind != ")" {
+			return nil, fmt.Errorf("a parenthesis is not closed")
+		}
+		return e, nil
+	case "word":
+		if p.peek().kind != "(" {
+			return nil, fmt.Errorf("%q is not supported here (a path? use ${name})", t.text)
+		}
+		p.next()
+		var args []*expr
+		for p.peek().kind != ")" {
+			a, err := p.or()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, a)
+			if p.peek().kind == "," {
+				p.next()
+			} else if p.peek().kind != ")" {
+				return nil, fmt.Errorf("the arguments of %s() are not separated by commas", t.text)
+			}
+		}
+		p.next()
+		return &expr{kind: "call", name: t.text, args: args}, nil
+	case "":
+		return nil, fmt.Errorf("the expression ends too early")
+	}
+	return nil, fmt.Errorf("%q is not supported here", t.text)
+}
+
+// refs lists the names an expression reads; "." is self.
+func (e *expr) refs(self string) []string {
+	switch e.kind {
+	case "ref":
+		return []string{e.name}
+	case "self":
+		return []string{self}
+	}
+	var out []string
+	for _, a := range e.args {
+		out = append(out, a.refs(self)...)
+	}
+	return out
+}
+
+// translator turns expressions into conditions; it knows the form's
+// questions so that "." and ${name} become question IDs and literals the
+// right kind of value.
+type translator struct {
+	self  string                           // the question "." means
+	kinds func(name string) (string, bool) // the fieldvault type of a question
+	yes   func(name, value string) (bool, bool)
+}
+
+func (t *translator) cond(e *expr) (*schema.Cond, error) {
+	switch e.kind {
+	case "and", "or":
+		var list []schema.Cond
+		for _, a := range e.args {
+			c, err := t.cond(a)
+			if err != nil {
+				return nil, err
+			}
+			// and(and(a, b), c) reads better as all(a, b, c).
+			if e.kind == "and" && c.All != nil {
+				list = append(list, c.All...)
+			} else if e.kind == "or" && c.Any != nil {
+				list = append(list, c.Any...)
+			} else {
+				list = append(list, *c)
+			}
+		}
+		if e.kind == "and" {
+			return &schema.Cond{All: list}, nil
+		}
+		return &schema.Cond{Any: list}, nil
+	case "ref", "self":
+		// A bare value is true when it is not empty.
+		id, err := t.id(e)
+		if err != nil {
+			return nil, err
+		}
+		if k, _ := t.kinds(id); k == schema.TypeYesNo {
+			return &schema.Cond{Q: id, Equals: true}, nil
+		}
+		return &schema.Cond{Q: id, Op: "!=", Value: ""}, nil
+	case "cmp":
+		return t.compare(e)
+	case "call":
+		return t.call(e)
+	}
+	return nil, fmt.Errorf("a %s alone is not a condition", describe(e))
+}
+
+func (t *translator) id(e *expr) (string, error) {
+	if e.kind == "self" {
+		if t.self == "" {
+			return "", fmt.Errorf(". means the question's own answer, which only a constraint has")
+		}
+		return t.self, nil
+	}
+	if _, ok := t.kinds(e.name); !ok {
+		return "", fmt.Errorf("${%s} is not a question of this form", e.name)
+	}
+	return e.name, nil
+}
+
+func (t *translator) call(e *expr) (*schema.Cond, error) {
+	switch e.name {
+	case "not":
+		if len(e.args) != 1 {
+			return nil, fmt.Errorf("not() takes one argument")
+		}
+		c, err := t.cond(e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &schema.Cond{Not: c}, nil
+	case "selected":
+		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" {
+			return nil, fmt.Errorf("selected() takes a question and a choice name in quotes")
+		}
+		id, err := t.id(e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		if k, _ := t.kinds(id); k != schema.TypeChoice && k != schema.TypeMulti {
+			return nil, fmt.Errorf("selected() reads ${%s}, which has no choices", id)
+		}
+		return &schema.Cond{Q: id, Equals: e.args[1].str}, nil
+	case "regex":
+		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" {
+			return nil, fmt.Errorf("regex() takes a question and a pattern in quotes")
+		}
+		id, err := t.id(e.args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &schema.Cond{Q: id, Matches: e.args[1].str}, nil
+	case "true", "false":
+		return nil, fmt.Errorf("%s() alone is not a condition fieldvault keeps", e.name)
+	}
+	return nil, fmt.Errorf("the function %s() is not supported", e.name)
+}
+
+func isValue(e *expr) bool { return e.kind == "ref" || e.kind == "self" }
+
+var flipped = map[string]string{"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+func (t *translator) compare(e *expr) (*schema.Cond, error) {
+	left, right, op := e.args[0], e.args[1], e.name
+	if isLiteral(left) && !isLiteral(right) {
+		left, right, op = right, left, flipped[op]
+	}
+	if !isLiteral(right) {
+		return nil, fmt.Errorf("comparing two answers with each other is not supported")
+	}
+	var val any
+	switch right.kind {
+	case "str":
+		val = right.str
+	case "num":
+		val = right.num
+	case "call":
+		val = right.name == "true"
+	}
+	switch {
+	case isValue(left):
+		id, err := t.id(left)
+		if err != nil {
+			return nil, err
+		}
+		if k, _ := t.kinds(id); k == schema.TypeYesNo {
+			return t.yesNo(id, op, val)
+		}
+		if b, ok := val.(bool); ok {
+			return nil, fmt.Errorf("${%s} is not a yes/no question, so it is never %v", id, b)
+		}
+		if k, _ := t.kinds(id); k == schema.TypeNumber {
+			if s, ok := val.(string); ok && s != "" {
+				f, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					return nil, fmt.Errorf("${%s} is a number, never %q", id, s)
+				}
+				val = f
+			}
+		}
+		return &schema.Cond{Q: id, Op: op, Value: val}, nil
+	case left.kind == "call" && (left.name == "count-selected" || left.name == "string-length") && len(left.args) == 1 && isValue(left.args[0]):
+		id, err := t.id(left.args[0])
+		if err != nil {
+			return nil, err
+		}
+		f, ok := val.(float64)
+		if !ok {
+			return nil, fmt.Errorf("%s() is compared with a number", left.name)
+		}
+		if left.name == "count-selected" {
+			if k, _ := t.kinds(id); k != schema.TypeMulti {
+				return nil, fmt.Errorf("count-selected() reads ${%s}, which is not a multiple choice", id)
+			}
+			return &schema.Cond{Count: id, Op: op, Value: f}, nil
+		}
+		return &schema.Cond{Length: id, Op: op, Value: f}, nil
+	}
+	return nil, fmt.Errorf("comparing a %s is not supported", describe(left))
+}
+
+// yesNo turns a comparison of a consent gate (a yes/no question that was a
+// select_one in the form) with one of its choice names into true or false.
+func (t *translator) yesNo(id, op string, val any) (*schema.Cond, error) {
+	b, ok := val.(bool)
+	if s, isStr := val.(string); isStr {
+		b, ok = t.yes(id, s)
+	}
+	if !ok || (op != "=" && op != "!=") {
+		return nil, fmt.Errorf("${%s} is now a yes/no question; only = and != with its choices are kept", id)
+	}
+	if op == "!=" {
+		b = !b
+	}
+	return &schema.Cond{Q: id, Equals: b}, nil
+}
+
+func isLiteral(e *expr) bool {
+	return e.kind == "str" || e.kind == "num" || (e.kind == "call" && (e.name == "true" || e.name == "false") && len(e.args) == 0)
+}
+
+func describe(e *expr) string {
+	switch e.kind {
+	case "str", "num":
+		return "literal"
+	case "call":
+		return e.name + "()"
+	case "cmp":
+		return "comparison"
+	}
+	return e.kind
+}

@@ -442,7 +442,8 @@ func (d *driver) answer(e *Engine, q *schema.Question, a Answer) {
 
 func TestParityEveryPath(t *testing.T) {
 	qs := []*schema.Schema{rescueNeeds(t)}
-	for _, name := range []string{"good-minimal.json"} {
+	// Imported XLSForms run exactly as the built-in questionnaire does.
+	for _, name := range []string{"good-minimal.json", "xlsform-sample.json", "htcds-xlsform.json"} {
 		s, err := schema.Load("../testdata/schema/" + name)
 		if err != nil {
 			t.Fatal(err)

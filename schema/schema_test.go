@@ -149,3 +149,69 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(file) = %v, %v", s, err)
 	}
 }
+
+// The op forms compare as XPath does, so that imported forms keep their
+// meaning: unanswered is the empty string, numbers compare as numbers.
+func TestCondCompare(t *testing.T) {
+	answers := map[string]any{"n": 7.0, "t": "abc", "m": []string{"a", "b"}, "y": true, "d": "2026-01-31", "s": "12"}
+	look := func(id string) (any, bool) { v, ok := answers[id]; return v, ok }
+	for _, c := range []struct {
+		cond Cond
+		want bool
+	}{
+		{Cond{Q: "n", Op: ">", Value: 5.0}, true},
+		{Cond{Q: "n", Op: "<=", Value: 7.0}, true},
+		{Cond{Q: "n", Op: "!=", Value: 7.0}, false},
+		{Cond{Q: "s", Op: ">", Value: 9.0}, true}, // "12" > 9 as numbers, not as text
+		{Cond{Q: "s", Op: ">", Value: "9"}, true},
+		{Cond{Q: "t", Op: "=", Value: "abc"}, true},
+		{Cond{Q: "t", Op: "<", Value: 5.0}, false}, // text against a number: false
+		{Cond{Q: "t", Op: "!=", Value: 5.0}, true},
+		{Cond{Q: "gone", Op: "=", Value: ""}, true}, // unanswered is ""
+		{Cond{Q: "gone", Op: "!=", Value: ""}, false},
+		{Cond{Q: "gone", Op: "<", Value: 18.0}, false},
+		{Cond{Q: "d", Op: ">=", Value: "2026-01-01"}, true},
+		{Cond{Q: "y", Op: "=", Value: true}, true},
+		{Cond{Q: "y", Op: "!=", Value: true}, false},
+		{Cond{Count: "m", Op: ">=", Value: 2.0}, true},
+		{Cond{Count: "gone", Op: "=", Value: 0.0}, true},
+		{Cond{Length: "t", Op: "=", Value: 3.0}, true},
+		{Cond{Length: "gone", Op: ">", Value: 0.0}, false},
+		{Cond{Q: "t", Matches: "^a"}, true},
+		{Cond{Q: "t", Matches: "^b"}, false},
+		{Cond{Q: "gone", Matches: ".*"}, false}, // unanswered matches nothing
+		{Cond{Q: "m", Op: "=", Value: "a b"}, true}, // a multiple choice reads as its values, spaced
+	} {
+		if got := c.cond.Eval(look); got != c.want {
+			t.Errorf("%+v: %v, want %v", c.cond, got, c.want)
+		}
+	}
+}
+
+func TestValidateComparisons(t *testing.T) {
+	for _, c := range []struct {
+		cond string
+		want string
+	}{
+		{`{"q": "a.n", "op": "~", "value": 1}`, `must be one of = != < <= > >=`},
+		{`{"q": "a.n", "op": ">"}`, `value: is missing`},
+		{`{"count": "a.n", "op": ">", "value": 1}`, `is not a multiple-choice question`},
+		{`{"length": "a.t", "op": ">", "value": "x"}`, `compared with a number`},
+		{`{"q": "a.y", "op": "<", "value": true}`, `true and false compare only`},
+		{`{"q": "a.y", "op": "=", "value": "yes"}`, `compare it with true or false`},
+		{`{"q": "a.t", "matches": "("}`, `not a valid regular expression`},
+		{`{"q": "a.t", "value": 1}`, `goes with op`},
+	} {
+		src := `{"id": "x", "version": "1", "languages": ["en"], "title": {"en": "X"}, "consent": {"script": {"en": "S"}},
+			"pages": [{"id": "p", "title": {"en": "P"}, "questions": [
+				{"id": "a.n", "type": "number", "label": {"en": "N"}},
+				{"id": "a.t", "type": "text", "label": {"en": "T"}},
+				{"id": "a.y", "type": "yesno", "label": {"en": "Y"}}]},
+				{"id": "q", "title": {"en": "Q"}, "questions": [{"id": "b", "type": "text", "label": {"en": "B"}, "when": ` + c.cond + `}]}],
+			"triage": {"default": "soon", "rules": []}}`
+		_, err := Parse([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.cond, err, c.want)
+		}
+	}
+}

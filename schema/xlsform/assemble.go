@@ -99,8 +99,14 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 				if lacking[l] == "" {
 					lacking[l] = where
 				}
-			case t[im.def] != "":
-				t[l] = t[im.def]
+			default:
+				// A hint or message missing in one language is shown in
+				// the default one (or any that has it), and said.
+				from := t[im.def]
+				if from == "" {
+					from = firstText(t)
+				}
+				t[l] = from
 				filled[l]++
 			}
 		}
@@ -118,7 +124,7 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 			langs = append(langs, l)
 			if filled[l] > 0 {
 				im.notices = append(im.notices, Notice{Sheet: "survey", Name: l,
-					What: fmt.Sprintf("%d hints or messages have no %s text and are shown in %s", filled[l], l, im.def)})
+					What: fmt.Sprintf("%d hints or messages have no %s text and are shown in another of the form's languages", filled[l], l)})
 			}
 		}
 	}

@@ -170,7 +170,7 @@ func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
 		case r == nil:
 			return nil, fmt.Sprintf("%s, which reads ${%s}, not a question of this form", src, name)
 		case r.dropped != "":
-			return nil, fmt.Sprintf("%s, which reads ${%s}, not carried (%s)", src, name, r.dropped)
+			return nil, fmt.Sprintf("%s, which reads ${%s}, itself left out", src, name)
 		case r.kind != "question":
 			return nil, fmt.Sprintf("%s, which reads ${%s}, which has no answer", src, name)
 		case !b.asked[r.id()]:

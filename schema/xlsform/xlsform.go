@@ -210,17 +210,41 @@ func (im *importer) run() (*Result, error) {
 		return nil, err
 	}
 	pages := im.pages()
+	im.sortNotices()
 	if len(pages) == 0 {
-		return nil, errors.New("no question of the form can be carried; see the notices above")
+		if len(im.notices) > 0 {
+			return nil, fmt.Errorf("no question of the form can be carried; the first reason: %s", im.notices[0])
+		}
+		return nil, errors.New("the form has no question")
 	}
 	s, err := im.assemble(settings, pages)
 	if err != nil {
 		return nil, err
 	}
+	im.sortNotices()
 	if im.opts.Strict && len(im.notices) > 0 {
 		return nil, &StrictError{Notices: im.notices}
 	}
 	return s, nil
+}
+
+// sortNotices puts the notices in the form's order: survey, choices and
+// settings, row by row, and what concerns a whole language last.
+func (im *importer) sortNotices() {
+	rank := map[string]int{"survey": 0, "choices": 1, "settings": 2}
+	slices.SortStableFunc(im.notices, func(a, b Notice) int {
+		if d := rank[a.Sheet] - rank[b.Sheet]; d != 0 {
+			return d
+		}
+		ra, rb := a.Row, b.Row
+		if ra == 0 {
+			ra = 1 << 30
+		}
+		if rb == 0 {
+			rb = 1 << 30
+		}
+		return ra - rb
+	})
 }
 
 // settings reads the settings sheet's first row.
@@ -400,7 +424,7 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			return err
 		}
 		e.constraint = s.get(row, "constraint")
-		e.q.ID = e.name
+		e.q.ID = e.id()
 		e.q.Help = s.text(row, "hint", im.def)
 		e.q.CheckMessage = s.text(row, "constraint_message", im.def)
 		e.q.RequiredMessage = s.text(row, "required_message", im.def)
@@ -444,7 +468,7 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			list, other, _ := strings.Cut(rest, " ")
 			switch {
 			case other != "":
-				e.dropped = fmt.Sprintf("%q after the choice list (or_other) is not carried", other)
+				e.dropped = fmt.Sprintf("%q (an answer typed in when no choice fits) is not carried", other)
 			case len(choices[list]) == 0:
 				e.dropped = fmt.Sprintf("its choice list %q is not in the choices sheet", list)
 			}

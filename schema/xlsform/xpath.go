@@ -364,6 +364,11 @@ func (t *translator) compare(e *expr) (*schema.Cond, error) {
 	if isLiteral(left) && !isLiteral(right) {
 		left, right, op = right, left, flipped[op]
 	}
+	for _, side := range []*expr{left, right} {
+		if side.kind == "call" && !isLiteral(side) && side.name != "count-selected" && side.name != "string-length" {
+			return nil, fmt.Errorf("the function %s() is not supported", side.name)
+		}
+	}
 	if !isLiteral(right) {
 		return nil, fmt.Errorf("comparing two answers with each other is not supported")
 	}

@@ -59,6 +59,7 @@ bench:
 FUZZ = $(GO) test -run '^$$' -fuzztime $(FUZZEXECS) -fuzzminimizetime 1000x -fuzz
 fuzz:
 	$(FUZZ) '^FuzzParse$$' ./schema
+	$(FUZZ) '^FuzzExpression$$' ./schema/xlsform
 	$(FUZZ) '^FuzzApplyAnswers$$' ./intake
 	$(FUZZ) '^FuzzTable$$' ./intake
 	$(FUZZ) '^FuzzParseManifest$$' ./sync

@@ -32,6 +32,9 @@ func FuzzParse(f *testing.F) {
 				if q.When != nil {
 					q.When.Eval(func(string) (any, bool) { return true, true })
 				}
+				if q.Check != nil {
+					q.Check.Eval(func(string) (any, bool) { return "x", true })
+				}
 			}
 		}
 	})

@@ -189,6 +189,14 @@ func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
 			}
 			return r.q.Type, true
 		},
+		offers: func(name, value string) bool {
+			q := &e.q
+			if name != self {
+				q = &b.im.byName[name].q
+			}
+			_, ok := q.Option(value)
+			return ok
+		},
 		yes: func(name, value string) (bool, bool) {
 			r := b.im.byName[name]
 			if r == nil || r.yesName == "" {

@@ -2,6 +2,7 @@ package xlsform
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -262,6 +263,8 @@ type translator struct {
 	self  string                           // the question "." means
 	kinds func(name string) (string, bool) // the fieldvault type of a question
 	yes   func(name, value string) (bool, bool)
+	// offers reports whether a choice question has the choice.
+	offers func(name, value string) bool
 }
 
 func (t *translator) cond(e *expr) (*schema.Cond, error) {
@@ -339,10 +342,16 @@ func (t *translator) call(e *expr) (*schema.Cond, error) {
 		if k, _ := t.kinds(id); k != schema.TypeChoice && k != schema.TypeMulti {
 			return nil, fmt.Errorf("selected() reads ${%s}, which has no choices", id)
 		}
+		if !t.offers(id, e.args[1].str) {
+			return nil, fmt.Errorf("selected() names %q, which ${%s} does not offer", e.args[1].str, id)
+		}
 		return &schema.Cond{Q: id, Equals: e.args[1].str}, nil
 	case "regex":
-		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" {
+		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" || e.args[1].str == "" {
 			return nil, fmt.Errorf("regex() takes a question and a pattern in quotes")
+		}
+		if _, err := regexp.Compile(e.args[1].str); err != nil {
+			return nil, fmt.Errorf("regex() has a pattern Go cannot read: %v", err)
 		}
 		id, err := t.id(e.args[0])
 		if err != nil {

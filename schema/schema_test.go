@@ -179,7 +179,7 @@ func TestCondCompare(t *testing.T) {
 		{Cond{Length: "gone", Op: ">", Value: 0.0}, false},
 		{Cond{Q: "t", Matches: "^a"}, true},
 		{Cond{Q: "t", Matches: "^b"}, false},
-		{Cond{Q: "gone", Matches: ".*"}, false}, // unanswered matches nothing
+		{Cond{Q: "gone", Matches: ".*"}, false},     // unanswered matches nothing
 		{Cond{Q: "m", Op: "=", Value: "a b"}, true}, // a multiple choice reads as its values, spaced
 	} {
 		if got := c.cond.Eval(look); got != c.want {

@@ -70,7 +70,7 @@ func newSchemaCmd(a *app) *cobra.Command {
 		Short: "Show a questionnaire's pages and questions",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			s, err := loadSchema(args[0])
+			s, err := a.schemaArg(args[0])
 			if err != nil {
 				return err
 			}
@@ -135,7 +135,7 @@ plaintext: keep it as you keep the paper.`,
 			if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
 				return usageErr("--out must name an .xlsx file, not %q", out)
 			}
-			s, err := loadSchema(args[0])
+			s, err := a.schemaArg(args[0])
 			if err != nil {
 				return err
 			}

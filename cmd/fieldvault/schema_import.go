@@ -240,6 +240,22 @@ func vaultSchema(v *vault.Vault, idOrFile string) (*schema.Schema, error) {
 	return loadSchema(idOrFile)
 }
 
+// schemaArg resolves a command's questionnaire argument: a file, a
+// built-in questionnaire, or one the vault offers (which needs the
+// passphrase: it is kept encrypted).
+func (a *app) schemaArg(idOrFile string) (*schema.Schema, error) {
+	if !a.storedLater(idOrFile) {
+		return loadSchema(idOrFile)
+	}
+	var s *schema.Schema
+	err := a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
+		var err error
+		s, err = vaultSchema(v, idOrFile)
+		return err
+	})
+	return s, err
+}
+
 // lookupIn finds a questionnaire an answers file names by ID: built in, or
 // offered by the vault.
 func lookupIn(v *vault.Vault) func(id string) (*schema.Schema, error) {

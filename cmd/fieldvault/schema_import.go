@@ -132,7 +132,7 @@ questionnaire, in one language, as JSON. Translate each text, change
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&lang, "lang", "en", "the language to start from: "+strings.Join(xlsform.ConsentLanguages(), ", "))
+	cmd.Flags().StringVar(&lang, "lang", "en", "the `LANGUAGE` to start from: en, id or fr")
 	return cmd
 }
 
@@ -227,14 +227,8 @@ func questionnaires(v *vault.Vault) ([]*schema.Schema, error) {
 // questionnaire, or one the vault offers.
 func vaultSchema(v *vault.Vault, idOrFile string) (*schema.Schema, error) {
 	if _, err := schema.Resolve(idOrFile); errors.Is(err, schema.ErrUnknown) {
-		more, err := offered(v)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range more {
-			if s.ID == idOrFile {
-				return s, nil
-			}
+		if s, err := lookupIn(v)(idOrFile); !errors.Is(err, schema.ErrUnknown) {
+			return s, err
 		}
 	}
 	return loadSchema(idOrFile)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/fieldvault/fieldvault/schema"
 )
@@ -24,18 +25,18 @@ import (
 //go:embed consent/*.json
 var consentFS embed.FS
 
-// consentIDs are the block's question IDs, which a form may not use.
-var consentIDs = map[string]bool{}
-
-func init() {
-	b, err := rescueBlock()
-	if err != nil {
-		panic(err) // the built-in questionnaire is checked by its own tests
+// consentIDs are the block's question IDs, which a form may not use. They
+// are found once, when a form is first imported, not at every start of
+// fieldvault.
+var consentIDs = sync.OnceValue(func() map[string]bool {
+	ids := map[string]bool{}
+	if b, err := rescueBlock(); err == nil {
+		for _, q := range b.page.Questions {
+			ids[q.ID] = true
+		}
 	}
-	for _, q := range b.page.Questions {
-		consentIDs[q.ID] = true
-	}
-}
+	return ids
+})
 
 type block struct {
 	script schema.Text
@@ -185,13 +186,4 @@ func ConsentText(lang string) ([]byte, error) {
 	f := consentFile{Language: lang, Texts: map[string]string{}}
 	b.each(func(key string, t schema.Text) { f.Texts[key] = t[lang] })
 	return json.MarshalIndent(f, "", "  ")
-}
-
-// ConsentLanguages lists the languages of the built-in consent block.
-func ConsentLanguages() []string {
-	b, err := consentBlock(nil)
-	if err != nil {
-		return nil
-	}
-	return b.langs
 }

@@ -518,7 +518,7 @@ func (im *importer) name(e *entry) error {
 	if _, dup := im.byName[e.name]; dup {
 		return fmt.Errorf("survey row %d: the name %q is used twice; every name must be different", e.row, e.name)
 	}
-	if consentIDs[e.name] {
+	if consentIDs()[e.name] {
 		return fmt.Errorf("survey row %d: the name %q is one of fieldvault's own consent questions; rename it in the form", e.row, e.name)
 	}
 	im.byName[e.name] = e

@@ -140,34 +140,23 @@ func parse(src string) (*expr, error) {
 	return e, nil
 }
 
-func (p *parser) or() (*expr, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.peek().kind == "word" && p.peek().text == "or" {
-		p.next()
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = &expr{kind: "or", args: []*expr{left, right}}
-	}
-	return left, nil
-}
+func (p *parser) or() (*expr, error) { return p.binary("or", p.and) }
 
-func (p *parser) and() (*expr, error) {
-	left, err := p.cmp()
+func (p *parser) and() (*expr, error) { return p.binary("and", p.cmp) }
+
+// binary reads operands joined by the word op, left to right.
+func (p *parser) binary(op string, operand func() (*expr, error)) (*expr, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().kind == "word" && p.peek().text == "and" {
+	for p.peek().kind == "word" && p.peek().text == op {
 		p.next()
-		right, err := p.cmp()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = &expr{kind: "and", args: []*expr{left, right}}
+		left = &expr{kind: op, args: []*expr{left, right}}
 	}
 	return left, nil
 }

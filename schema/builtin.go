@@ -73,8 +73,14 @@ func Resolve(idOrFile string) (*Schema, error) {
 	if idOrFile == "" {
 		return Lookup(DefaultID)
 	}
-	if strings.ContainsAny(idOrFile, `/\`) || strings.HasSuffix(idOrFile, ".json") {
+	if IsFile(idOrFile) {
 		return Load(idOrFile)
 	}
 	return Lookup(idOrFile)
+}
+
+// IsFile reports whether what was typed after --schema names a file rather
+// than a questionnaire's ID.
+func IsFile(idOrFile string) bool {
+	return strings.ContainsAny(idOrFile, `/\`) || strings.HasSuffix(idOrFile, ".json")
 }

@@ -45,6 +45,12 @@ var (
 	langRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
+// ValidQuestionID reports whether id can name a question.
+func ValidQuestionID(id string) bool { return questionIDRe.MatchString(id) }
+
+// ValidLanguage reports whether code can name a questionnaire's language.
+func ValidLanguage(code string) bool { return langRe.MatchString(code) }
+
 // decodeProblem turns a JSON decoding error into a Problem with a line and
 // column where the decoder can tell.
 func decodeProblem(data []byte, err error) Problem {

@@ -226,12 +226,12 @@ func questionnaires(v *vault.Vault) ([]*schema.Schema, error) {
 // vaultSchema resolves --schema when the vault is open: a file, a built-in
 // questionnaire, or one the vault offers.
 func vaultSchema(v *vault.Vault, idOrFile string) (*schema.Schema, error) {
-	if _, err := schema.Resolve(idOrFile); errors.Is(err, schema.ErrUnknown) {
+	if idOrFile != "" && !schema.IsFile(idOrFile) {
 		if s, err := lookupIn(v)(idOrFile); !errors.Is(err, schema.ErrUnknown) {
 			return s, err
 		}
 	}
-	return loadSchema(idOrFile)
+	return loadSchema(idOrFile) // a file, or the unknown ID said plainly
 }
 
 // schemaArg resolves a command's questionnaire argument: a file, a
@@ -274,7 +274,10 @@ func lookupIn(v *vault.Vault) func(id string) (*schema.Schema, error) {
 // storedLater reports whether --schema may name a questionnaire the vault
 // offers, to be looked up once it is open.
 func (a *app) storedLater(idOrFile string) bool {
-	_, err := schema.Resolve(idOrFile)
+	if idOrFile == "" || schema.IsFile(idOrFile) {
+		return false // the default is built in; a file is read as it is
+	}
+	_, err := schema.Lookup(idOrFile)
 	return errors.Is(err, schema.ErrUnknown) && a.vaultExists()
 }
 

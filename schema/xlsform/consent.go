@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -104,8 +103,6 @@ type consentFile struct {
 	Texts    map[string]string `json:"texts"`
 }
 
-var codeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-
 // add puts a translation into the block, or says what is wrong with it.
 func (b *block) add(data []byte) error {
 	var f consentFile
@@ -114,7 +111,7 @@ func (b *block) add(data []byte) error {
 	if err := dec.Decode(&f); err != nil {
 		return fmt.Errorf("not a consent-text file (JSON with language and texts): %w", err)
 	}
-	if !codeRe.MatchString(f.Language) {
+	if !schema.ValidLanguage(f.Language) {
 		return fmt.Errorf("%q is not a language code like \"tet\" or \"pt-BR\"", f.Language)
 	}
 	var missing []string

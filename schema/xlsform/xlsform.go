@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -167,7 +166,7 @@ func (s *sheet) text(row []string, base, def string) schema.Text {
 // entry is one row of the survey sheet.
 type entry struct {
 	row        int
-	kind       string // "question", "note", "begin", "end", "beginRepeat", "endRepeat", "skip", "unsupported"
+	kind       string // "question", "note", "begin", "end", "beginRepeat", "endRepeat"
 	name       string
 	q          schema.Question
 	list       string // a select's choice list
@@ -379,8 +378,6 @@ var unsupported = map[string]string{
 	"xml-external": "external data is not carried", "csv-external": "external data is not carried",
 }
 
-var nameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$`)
-
 // read turns the survey's rows into entries.
 func (im *importer) read(s *sheet, choices map[string][]choice) error {
 	im.byName = map[string]*entry{}
@@ -522,10 +519,10 @@ func (im *importer) name(e *entry) error {
 		return fmt.Errorf("survey row %d: the name %q is one of fieldvault's own consent questions; rename it in the form", e.row, e.name)
 	}
 	im.byName[e.name] = e
-	if clean := strings.ReplaceAll(e.name, "-", "_"); clean != e.name && nameRe.MatchString(clean) && im.byName[clean] == nil {
+	if clean := strings.ReplaceAll(e.name, "-", "_"); clean != e.name && schema.ValidQuestionID(clean) && im.byName[clean] == nil {
 		im.notice(e.row, e.name, "the name becomes %s: a question ID has no dashes", clean)
 		e.q.ID = clean
-	} else if !nameRe.MatchString(e.name) {
+	} else if !schema.ValidQuestionID(e.name) {
 		e.dropped = fmt.Sprintf("its name %q cannot be a question ID, which starts with a letter and has letters, digits, _ and .", e.name)
 	}
 	return nil

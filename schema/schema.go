@@ -148,8 +148,19 @@ type Question struct {
 	// reveals, for the summary read back at the end.
 	Need Text `json:"need,omitempty"`
 	// HTCDS is the field's name in the IOM/UN Human Trafficking Case Data
-	// Standard, used in exports so partners can line data up.
+	// Standard 2.0 (package htcds), used in exports so partners can line
+	// data up; a question without one is exported as fv_ and its ID.
 	HTCDS string `json:"htcds,omitempty"`
+	// Identifying marks an answer that can pick a person out (a name, a
+	// phone number, an exact place or date): exports leave it out unless
+	// asked for identified data. Free text always counts as identifying,
+	// since nobody can vouch for what a person said in their own words.
+	Identifying bool `json:"identifying,omitempty"`
+}
+
+// IsIdentifying reports whether an answer to q can pick a person out.
+func (q *Question) IsIdentifying() bool {
+	return q.Identifying || q.Type == TypeText || q.Type == TypeLongText
 }
 
 // AudienceWorker marks a question or note meant for the worker.
@@ -159,6 +170,18 @@ const AudienceWorker = "worker"
 type Option struct {
 	Value string `json:"value"`
 	Label Text   `json:"label"`
+	// HTCDS is the option's code in its question's HTCDS field, where the
+	// value is not already that code.
+	HTCDS string `json:"htcds,omitempty"`
+}
+
+// Code is the option's value as exports write it: its HTCDS code where it
+// has one.
+func (o Option) Code() string {
+	if o.HTCDS != "" {
+		return o.HTCDS
+	}
+	return o.Value
 }
 
 // Option returns the option with the given value.

@@ -215,3 +215,50 @@ func TestValidateComparisons(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateHTCDS: a questionnaire may name only HTCDS 2.0 fields, each
+// once, from a question that can fill it, with option codes from the
+// field's code list.
+func TestValidateHTCDS(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{`{"id": "g", "type": "choice", "htcds": "prs_Gendr", "options": [{"value": "f", "label": {"en": "F"}}]}`, `"prs_Gendr" is not a field of HTCDS 2.0`},
+		{`{"id": "g", "type": "text", "htcds": "prs_First_Name"}`, `write "prs_FirstName"`},
+		{`{"id": "g", "type": "multi", "htcds": "vic_Vulnerabilities", "options": [{"value": "Poverty", "label": {"en": "F"}}]}`, `deprecated`},
+		{`{"id": "g", "type": "multi", "htcds": "prs_Gender", "options": [{"value": "Feminine", "label": {"en": "F"}}]}`, `a multi question cannot fill prs_Gender, a Picklist field`},
+		{`{"id": "g", "type": "choice", "htcds": "prs_Gender", "options": [{"value": "f", "label": {"en": "F"}}]}`, `"f" is not a code of prs_Gender`},
+		{`{"id": "g", "type": "choice", "htcds": "prs_Gender", "options": [{"value": "f", "htcds": "Female", "label": {"en": "F"}}]}`, `"Female" is not a code of prs_Gender`},
+		{`{"id": "g", "type": "choice", "options": [{"value": "f", "htcds": "Feminine", "label": {"en": "F"}}]}`, `names no HTCDS field`},
+		{`{"id": "g", "type": "note", "identifying": true}`, `cannot identify anyone`},
+		{`{"id": "g", "type": "yesno", "htcds": "con_Consent"}`, `con_Consent is already filled by a.c`},
+	} {
+		src := `{"id": "x", "version": "1", "languages": ["en"], "title": {"en": "X"}, "consent": {"script": {"en": "S"}},
+			"pages": [{"id": "p", "title": {"en": "P"}, "questions": [
+				{"id": "a.c", "type": "yesno", "htcds": "con_Consent", "label": {"en": "C"}},
+				` + strings.Replace(c.q, `"type"`, `"label": {"en": "Q"}, "type"`, 1) + `]}],
+			"triage": {"default": "soon", "rules": []}}`
+		_, err := Parse([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.q, err, c.want)
+		}
+	}
+	good := `{"id": "x", "version": "1", "languages": ["en"], "title": {"en": "X"}, "consent": {"script": {"en": "S"}},
+		"pages": [{"id": "p", "title": {"en": "P"}, "questions": [
+			{"id": "g", "type": "choice", "htcds": "prs_Gender", "label": {"en": "G"}, "options": [
+				{"value": "f", "htcds": "Feminine", "label": {"en": "F"}}, {"value": "NonConforming", "label": {"en": "N"}}]},
+			{"id": "d", "type": "date", "htcds": "prs_Birthdate", "identifying": true, "label": {"en": "D"}},
+			{"id": "o", "type": "text", "htcds": "cas_ReferredOrganisation", "label": {"en": "O"}}]}],
+		"triage": {"default": "soon", "rules": []}}`
+	s, err := Parse([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := s.Question("g"); q.Options[0].Code() != "Feminine" || q.Options[1].Code() != "NonConforming" || q.IsIdentifying() {
+		t.Errorf("codes %q %q, identifying %v", q.Options[0].Code(), q.Options[1].Code(), q.IsIdentifying())
+	}
+	if q, _ := s.Question("d"); !q.IsIdentifying() {
+		t.Error("a birth date marked identifying is not")
+	}
+	if q, _ := s.Question("o"); !q.IsIdentifying() {
+		t.Error("free text is not counted identifying")
+	}
+}

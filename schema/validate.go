@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/fieldvault/fieldvault/schema/htcds"
 )
 
 // Problem is one thing wrong with a questionnaire, at a JSON location such as
@@ -87,6 +89,9 @@ func lineCol(data []byte, off int64) string {
 type validator struct {
 	s     *Schema
 	probs []Problem
+	// htcds maps every HTCDS field named so far to its question, since an
+	// export has one column per field.
+	htcds map[string]string
 	// order maps every question ID to its position, for forward references.
 	order map[string]int
 }
@@ -269,6 +274,55 @@ func (v *validator) question(path string, q *Question, pos, firstOnPage int) {
 		}
 		seen[o.Value] = true
 		v.text(opath+".label", o.Label, true)
+	}
+	v.htcdsField(path, q)
+}
+
+// htcdsField checks a question's HTCDS field and its options' codes against
+// the standard, so that an export never writes a name or code a partner's
+// system does not know.
+func (v *validator) htcdsField(path string, q *Question) {
+	if q.Identifying && q.Type == TypeNote {
+		v.add(path+".identifying", "a note is not answered, so it cannot identify anyone")
+	}
+	if q.HTCDS == "" {
+		for i, o := range q.Options {
+			if o.HTCDS != "" {
+				v.add(fmt.Sprintf("%s.options[%d].htcds", path, i), "the question names no HTCDS field for this code to belong to")
+			}
+		}
+		return
+	}
+	f, ok := htcds.Lookup(q.HTCDS)
+	switch {
+	case !ok:
+		v.add(path+".htcds", "%q is not a field of HTCDS 2.0 (see 'fieldvault schema htcds' for the list)", q.HTCDS)
+		return
+	case f.Name != q.HTCDS:
+		v.add(path+".htcds", "%q is the HTCDS toolkit's spelling: write %q, the standard's name", q.HTCDS, f.Name)
+		return
+	case f.Deprecated():
+		v.add(path+".htcds", "%s is deprecated in HTCDS 2.0", f.Name)
+		return
+	case !htcds.Fits(q.Type, f.Type):
+		v.add(path+".htcds", "a %s question cannot fill %s, a %s field", q.Type, f.Name, f.Type)
+		return
+	}
+	if v.htcds == nil {
+		v.htcds = map[string]string{}
+	}
+	if other, dup := v.htcds[f.Name]; dup {
+		v.add(path+".htcds", "%s is already filled by %s: an export has one column per field", f.Name, other)
+	}
+	v.htcds[f.Name] = q.ID
+	if len(f.Codes) == 0 {
+		return
+	}
+	for i, o := range q.Options {
+		if code := o.Code(); !f.HasCode(code) {
+			v.add(fmt.Sprintf("%s.options[%d]", path, i), "%q is not a code of %s: give the option an \"htcds\" code, one of %s",
+				code, f.Name, strings.Join(f.Codes, ", "))
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/schema/htcds"
 )
 
 // eachText calls fn with every text of the pages; required says whether
@@ -133,6 +134,8 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 			strings.Join(im.langs, ", "), strings.Join(block.langs, ", "))
 	}
 
+	im.mapHTCDS(pages, block.page)
+
 	s := schema.Schema{
 		ID: id, Version: version, Languages: langs,
 		Title:   schema.Text{},
@@ -164,6 +167,49 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 		return nil, fmt.Errorf("the imported questionnaire is not valid, which is a fault of the importer; please report it with the form: %w", err)
 	}
 	return &Result{Schema: parsed, JSON: data, Notices: im.notices}, nil
+}
+
+// mapHTCDS names the HTCDS field of every question whose name is one (or
+// the HTCDS toolkit's spelling of one), so that a form built on the standard
+// exports under the standard's names; a question that cannot fill its
+// namesake is kept under its own name, and said.
+func (im *importer) mapHTCDS(pages []schema.Page, block schema.Page) {
+	taken := map[string]string{}
+	for _, q := range block.Questions {
+		if q.HTCDS != "" {
+			taken[q.HTCDS] = q.ID
+		}
+	}
+	for p := range pages {
+		for i := range pages[p].Questions {
+			q := &pages[p].Questions[i]
+			f, ok := htcds.Lookup(q.ID)
+			if !ok || q.Type == schema.TypeNote {
+				continue
+			}
+			why := ""
+			switch {
+			case f.Deprecated():
+				why = "it is deprecated in HTCDS 2.0"
+			case !htcds.Fits(q.Type, f.Type):
+				why = fmt.Sprintf("a %s question cannot fill a %s field", q.Type, f.Type)
+			case taken[f.Name] != "":
+				why = "the question " + taken[f.Name] + " fills it"
+			}
+			for _, o := range q.Options {
+				if why == "" && len(f.Codes) > 0 && !f.HasCode(o.Value) {
+					why = fmt.Sprintf("its choice %q is not a code of the field", o.Value)
+				}
+			}
+			if why != "" {
+				im.notices = append(im.notices, Notice{Sheet: "survey", Name: q.ID,
+					What: fmt.Sprintf("exported as fv_%s, not as HTCDS's %s: %s", q.ID, f.Name, why)})
+				continue
+			}
+			q.HTCDS, q.Identifying = f.Name, f.Identifying() && q.Type != schema.TypeText && q.Type != schema.TypeLongText
+			taken[f.Name] = q.ID
+		}
+	}
 }
 
 func firstText(t schema.Text) string {

@@ -99,7 +99,7 @@ func generate(n int, answers, sql string) error {
 			"consent.interview": true, "consent.given_by": "self", "person.minor": false,
 			"consent.store": true, "consent.share": []string{}, "consent.referral": []string{"shelter", "health"},
 			"consent.followup": i%2 == 0, "person.name": fmt.Sprintf("Person %d", i),
-			"person.age_range": "18_24", "safety.danger_now": i%10 == 0, "shelter.needed_tonight": true,
+			"person.age_range": "18_20", "safety.danger_now": i%10 == 0, "shelter.needed_tonight": true,
 			"food.needed_now": true, "medical.injured": false, "priority.own_words": "a safe place to sleep and something to eat",
 		}})
 		aw.Write(line)

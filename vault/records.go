@@ -462,6 +462,14 @@ func (v *Vault) LogView(id string) error {
 	})
 }
 
+// LogAction writes to the audit log something done with the vault's data
+// as a whole, such as an export of identified case data.
+func (v *Vault) LogAction(action string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		return v.appendAudit(tx, action, "")
+	})
+}
+
 // ReadRecords decrypts the given records on every core and hands each one's
 // JSON, as stored, to fn in the order given. It is how export reads many
 // records without decrypting any twice or holding them all in memory.

@@ -23,7 +23,7 @@ func TestSessionImportedForm(t *testing.T) {
 	tm := sv.start()
 	tm.unlock()
 	tm.keys("Enter") // New intake
-	tm.wait(`Which questionnaire\?[\s\S]*Immediate needs after a rescue \(rescue-needs 2\)[\s\S]*htcds_xlsform \(htcds-xlsform vSmt4GQA3C9uBMLPEVfgND\)`)
+	tm.wait(`Which questionnaire\?[\s\S]*Immediate needs after a rescue \(rescue-needs 3\)[\s\S]*htcds_xlsform \(htcds-xlsform vSmt4GQA3C9uBMLPEVfgND\)`)
 	tm.choose(`htcds_xlsform`)
 	tm.wait(`In which language is the interview\?[\s\S]*> English`)
 	tm.keys("Enter")

@@ -283,4 +283,13 @@ var indonesian = map[string]string{
 	"standard input": "masukan standar",
 	"Write a blank spreadsheet to enter a questionnaire's paper forms": "Tulis lembar kerja kosong untuk memasukkan formulir kertas sebuah kuesioner",
 	"Checking intakes": "Memeriksa intake",
+	// The partner's desk.
+	"Pushed to PostgreSQL: %d records added or changed, %d unchanged, %d removed.":                                                              "Dikirim ke PostgreSQL: %d catatan ditambah atau diubah, %d tidak berubah, %d dihapus.",
+	"This file is plaintext: anyone who has it can read it. Keep it on an encrypted disk and delete it when done, or export with --encrypt-to.": "Berkas ini tidak terenkripsi: siapa pun yang memegangnya dapat membacanya. Simpan di disk terenkripsi dan hapus setelah selesai, atau ekspor dengan --encrypt-to.",
+	"Wrote %d records to %s, encrypted to %s.":                                                                                                  "%d catatan ditulis ke %s, terenkripsi untuk %s.",
+	"Wrote %d records to %s.": "%d catatan ditulis ke %s.",
+	"Case tables for a partner's case team: spreadsheets and PostgreSQL":                "Tabel kasus untuk tim kasus mitra: lembar kerja dan PostgreSQL",
+	"Write the case table to a CSV, XLSX or JSON Lines file":                            "Tulis tabel kasus ke berkas CSV, XLSX, atau JSON Lines",
+	"Load the case table into a coalition's PostgreSQL database":                        "Muat tabel kasus ke basis data PostgreSQL koalisi",
+	"Count the records for publication, with no number small enough to point at anyone": "Hitung catatan untuk dipublikasikan, tanpa angka yang cukup kecil untuk menunjuk seseorang",
 }

@@ -7,42 +7,70 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/intake/cases"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
 func newListCmd(a *app) *cobra.Command {
 	var status string
+	f := caseFlags{multi: cases.MultiHTCDS}
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the records in the vault, newest first",
 		Long: `List the records in the vault, newest first: ID, status, the day it was
-created, triage level and questionnaire. No answers are shown; use
-'fieldvault show ID' for one record.`,
+created, triage level, questionnaire, the vault it came from, and how many
+partners confirmed it. No answers are shown; use 'fieldvault show ID' for
+one record.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if status != "" && !vault.Status(status).Valid() {
 				return usageErr("--status must be draft, complete, declined or delivered, not %q", status)
 			}
-			return a.runList(vault.Status(status), asJSON)
+			if _, err := f.selection(nil); err != nil {
+				return err
+			}
+			return a.runList(vault.Status(status), &f, asJSON)
 		},
 	}
 	cmd.Flags().StringVar(&status, "status", "", "only records with this `status`: draft, complete, declined or delivered")
+	cmd.Flags().StringVar(&f.from, "from", "", "only records received from this contact (`NAME`)")
+	cmd.Flags().StringVar(&f.since, "since", "", "only records created on or after this `DATE` (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&f.triage, "triage", "", "only records of this triage `level`: immediate, today or soon")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"draft", "complete", "declined", "delivered"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-func (a *app) runList(status vault.Status, asJSON bool) error {
+func (a *app) runList(status vault.Status, f *caseFlags, asJSON bool) error {
 	return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
 		all, err := v.Summaries()
 		if err != nil {
 			return err
 		}
+		sel, err := f.selection(v)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		if sel.Source != "" || !asJSON {
+			cs, err := v.Contacts()
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				names[c.ID] = c.Name
+			}
+		}
+		// A list shows drafts too, unlike a case table.
+		sel.Statuses = []vault.Status{vault.StatusDraft, vault.StatusComplete, vault.StatusDeclined, vault.StatusDelivered}
+		if status != "" {
+			sel.Statuses = []vault.Status{status}
+		}
 		sums := all[:0]
 		for _, s := range all {
-			if status == "" || s.Status == status {
+			if sel.Match(s) {
 				sums = append(sums, s)
 			}
 		}
@@ -66,11 +94,12 @@ func (a *app) runList(status vault.Status, asJSON bool) error {
 				Created  string                 `json:"created"`
 				Triage   string                 `json:"triage,omitempty"`
 				Schema   string                 `json:"schema,omitempty"`
+				Source   string                 `json:"source,omitempty"`
 				Delivery []sync.PartnerDelivery `json:"delivery,omitempty"`
 			}
 			items := make([]item, len(sums))
 			for i, s := range sums {
-				items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema, deliveryOf(s)}
+				items[i] = item{s.ID, s.Version, string(s.Status), s.Created, s.Triage, s.Schema, s.Source, deliveryOf(s)}
 			}
 			enc := json.NewEncoder(a.out)
 			enc.SetIndent("", "  ")
@@ -81,9 +110,13 @@ func (a *app) runList(status vault.Status, asJSON bool) error {
 			return nil
 		}
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE\tCONFIRMED BY")
+		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE\tFROM\tCONFIRMED BY")
 		for _, s := range sums {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema), a.confirmedBy(deliveryOf(s)))
+			from := names[s.Source]
+			if s.Source != "" && from == "" {
+				from = s.Source[:8] // a contact since removed
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema), dash(from), a.confirmedBy(deliveryOf(s)))
 		}
 		return tw.Flush()
 	})
@@ -102,6 +135,11 @@ func (a *app) confirmedBy(ds []sync.PartnerDelivery) string {
 	if len(ds) == 0 {
 		return "-"
 	}
+	return confirmedCount(ds)
+}
+
+// confirmedCount is "1/2": partners that confirmed, of those a record goes to.
+func confirmedCount(ds []sync.PartnerDelivery) string {
 	n := 0
 	for _, d := range ds {
 		if d.Delivered {

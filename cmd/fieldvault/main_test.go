@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -61,6 +62,7 @@ func TestScript(t *testing.T) {
 			"corrupt": cmdCorrupt,
 			"bigline": cmdBigLine,
 			"xlsx":    cmdXLSX,
+			"sheets":  cmdSheets,
 			"answers": cmdAnswers,
 			"killed":  cmdKilled,
 		},
@@ -245,18 +247,47 @@ func cmdXLSX(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(book.SaveAs(ts.MkAbs(args[0])))
 }
 
+// sheets IN.xlsx OUT.txt reads a workbook with excelize and writes every
+// row of every sheet as "sheet: cell|cell|...", for scripts to match.
+func cmdSheets(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sheets IN.xlsx OUT.txt")
+	}
+	book, err := excelize.OpenFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer book.Close()
+	var b strings.Builder
+	for _, sheet := range book.GetSheetList() {
+		rows, err := book.GetRows(sheet)
+		ts.Check(err)
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s: %s\n", sheet, strings.Join(r, "|"))
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o600))
+}
+
 // answers FILE N writes N intakes as JSON Lines, each another person.
 func cmdAnswers(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: answers FILE N")
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: answers FILE N [QUESTION=JSON]...")
 	}
 	n, err := strconv.Atoi(args[1])
 	if err != nil {
 		ts.Fatalf("answers: bad count %q", args[1])
 	}
+	// Further answers, the same for every person: person.gender="male".
+	var more strings.Builder
+	for _, kv := range args[2:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || !json.Valid([]byte(v)) {
+			ts.Fatalf("answers: %q is not QUESTION=JSON", kv)
+		}
+		fmt.Fprintf(&more, ", %q: %s", k, v)
+	}
 	var b strings.Builder
 	for i := range n {
-		fmt.Fprintf(&b, `{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": ["shelter"], "consent.followup": false, "person.name": "P%d"}}`+"\n", i)
+		fmt.Fprintf(&b, `{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": ["shelter"], "consent.followup": false, "person.name": "%s%d"%s}}`+"\n", filepath.Base(args[0]), i, more.String())
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o600))
 }

@@ -79,6 +79,9 @@ with --consent-text (start from 'fieldvault schema consent-text --lang en').`,
 			for _, n := range res.Notices {
 				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
 			}
+			for _, n := range res.Unmapped {
+				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
+			}
 			w, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			if err != nil {
 				return fmt.Errorf("cannot write the questionnaire: %w", err)

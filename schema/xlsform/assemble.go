@@ -166,7 +166,7 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 	if err != nil {
 		return nil, fmt.Errorf("the imported questionnaire is not valid, which is a fault of the importer; please report it with the form: %w", err)
 	}
-	return &Result{Schema: parsed, JSON: data, Notices: im.notices}, nil
+	return &Result{Schema: parsed, JSON: data, Notices: im.notices, Unmapped: im.unmapped}, nil
 }
 
 // mapHTCDS names the HTCDS field of every question whose name is one (or
@@ -202,7 +202,7 @@ func (im *importer) mapHTCDS(pages []schema.Page, block schema.Page) {
 				}
 			}
 			if why != "" {
-				im.notices = append(im.notices, Notice{Sheet: "survey", Name: q.ID,
+				im.unmapped = append(im.unmapped, Notice{Sheet: "survey", Name: q.ID,
 					What: fmt.Sprintf("exported as fv_%s, not as HTCDS's %s: %s", q.ID, f.Name, why)})
 				continue
 			}

@@ -92,6 +92,9 @@ func outcome(res *Result, err error) string {
 	for _, n := range res.Notices {
 		fmt.Fprintf(&b, "notice: %s\n", n)
 	}
+	for _, n := range res.Unmapped {
+		fmt.Fprintf(&b, "htcds: %s\n", n)
+	}
 	s := res.Schema
 	form := struct {
 		ID        string   `json:"id"`

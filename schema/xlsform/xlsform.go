@@ -58,6 +58,10 @@ type Result struct {
 	// JSON is the questionnaire's definition, as schema.Parse reads it.
 	JSON    []byte
 	Notices []Notice
+	// Unmapped are questions named after an HTCDS field that cannot fill
+	// it: carried, but exported under their own name. Not a loss, so
+	// --strict does not refuse them.
+	Unmapped []Notice
 }
 
 // StrictError is returned under Options.Strict when something of the form
@@ -177,11 +181,12 @@ type entry struct {
 }
 
 type importer struct {
-	opts    Options
-	sheets  map[string]*sheet
-	notices []Notice
-	def     string   // the form's default language
-	langs   []string // every language of the form, the default first
+	opts     Options
+	sheets   map[string]*sheet
+	notices  []Notice
+	unmapped []Notice
+	def      string   // the form's default language
+	langs    []string // every language of the form, the default first
 
 	entries []*entry
 	byName  map[string]*entry

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldvault/fieldvault/intake/cases"
+	"github.com/fieldvault/fieldvault/sync"
+	"github.com/fieldvault/fieldvault/sync/postgres"
+	"github.com/fieldvault/fieldvault/vault"
+)
+
+func newCasesPushCmd(a *app) *cobra.Command {
+	var f caseFlags
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Load the case table into a coalition's PostgreSQL database",
+		Long: `Load the case table into PostgreSQL: schema fieldvault, table cases, one
+row per record keyed by its ID, with its version and source, and its
+answers as a JSON object (column data). The table is created if missing.
+The server is found with the usual libpq settings: PGHOST, PGPORT, PGUSER,
+PGDATABASE, and PGPASSWORD or ~/.pgpass (never a flag).
+
+A push is one transaction. Pushing again changes only what changed: a newer
+version replaces its row, and the rows of records withdrawn or purged here
+since the last push are deleted. Pseudonymous unless --identified, which the
+audit log records. Drafts are never pushed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := f.selection(nil); err != nil {
+				return err
+			}
+			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+				return a.runCasesPush(cmd.Context(), v, &f)
+			})
+		},
+	}
+	f.register(cmd, false)
+	return cmd
+}
+
+func (a *app) runCasesPush(ctx context.Context, v *vault.Vault, f *caseFlags) error {
+	card, err := sync.OwnCard(v)
+	if err != nil {
+		return err
+	}
+	meta, err := a.caseMeta(v)
+	if err != nil {
+		return err
+	}
+	p, err := postgres.Begin(ctx, card.Fingerprint(), f.identified)
+	if err != nil {
+		return pgErr(err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			p.Abort(context.Background())
+		}
+	}()
+	current, err := p.Current(ctx)
+	if err != nil {
+		return pgErr(err)
+	}
+	var held []string
+	sel := cases.Select{Skip: func(s vault.Summary, m cases.Meta) bool {
+		held = append(held, s.ID)
+		k, ok := current[s.ID]
+		return ok && k == postgres.Key{Version: s.Version, Status: string(s.Status), Delivery: m.Delivery, Source: m.Source, Identified: f.identified}
+	}}
+
+	// The vault is read on one side, the rows copied on the other.
+	type item struct {
+		row postgres.Row
+		err error
+	}
+	rows := make(chan item, 256)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(rows)
+		var t *cases.Table
+		var buf []byte
+		_, err := cases.Scan(v, sel, cases.Options{Identified: f.identified, Multi: f.multi}, meta,
+			func(tab *cases.Table) error { t = tab; return nil },
+			func(r cases.Row) error {
+				var err error
+				if buf, err = t.AppendJSON(buf[:0], r); err != nil {
+					return err
+				}
+				h := cases.HeadOf(r)
+				created, _ := time.Parse(time.DateOnly, h.Created)
+				pr := postgres.Row{ID: h.ID, Version: h.Version, Status: h.Status, Source: h.Source, Delivery: h.Delivery,
+					Questionnaire: h.Questionnaire, Created: created, Triage: h.Triage, CaseStatus: h.CaseStatus,
+					Data: append([]byte(nil), buf...)}
+				select {
+				case rows <- item{row: pr}:
+					return nil
+				case <-stop:
+					return errors.New("push stopped")
+				}
+			})
+		if err != nil {
+			select {
+			case rows <- item{err: err}:
+			case <-stop:
+			}
+		}
+	}()
+	loaded, err := p.Load(ctx, func() (postgres.Row, bool, error) {
+		it, ok := <-rows
+		return it.row, ok, it.err
+	})
+	if err != nil {
+		return pgErr(err)
+	}
+	removed, err := p.Prune(ctx, held)
+	if err != nil {
+		return pgErr(err)
+	}
+	if err := p.Commit(ctx); err != nil {
+		return pgErr(err)
+	}
+	done = true
+	kind := "pseudonymous"
+	if f.identified {
+		kind = "identified"
+	}
+	if err := v.LogAction(fmt.Sprintf("cases pushed to PostgreSQL: %d added or changed, %d removed, %s", loaded, removed, kind)); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.err, a.trf("Pushed to PostgreSQL: %d records added or changed, %d unchanged, %d removed.", loaded, len(held)-int(loaded), removed))
+	return nil
+}
+
+// pgErr keeps the one sentence and the hint of a PostgreSQL failure.
+func pgErr(err error) error {
+	var pe *postgres.Error
+	if errors.As(err, &pe) && pe.Hint != "" {
+		return withHint(pe, pe.Hint)
+	}
+	return err
+}

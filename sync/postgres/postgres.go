@@ -1,0 +1,225 @@
+// Package postgres loads a vault's case rows into PostgreSQL, the database
+// a coalition's data team already runs, so that many partner offices can
+// keep one shared case table: schema fieldvault, table cases, one row per
+// record. A push is one transaction: it happens entirely or not at all.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Row is one record as the cases table holds it.
+type Row struct {
+	ID            string
+	Version       int
+	Status        string
+	Source        string // the vault the record came from; empty for the pushing vault's own
+	Delivery      string
+	Questionnaire string
+	Created       time.Time
+	Triage        string
+	CaseStatus    string
+	// Data is the whole row as a JSON object keyed by column name, as
+	// 'cases export' writes JSON Lines.
+	Data []byte
+}
+
+// Key is what decides whether a row already in the table is current: if
+// the record's version, status, delivery, source and the kind of push
+// (identified or not) are unchanged, its answers are too.
+type Key struct {
+	Version    int
+	Status     string
+	Delivery   string
+	Source     string
+	Identified bool
+}
+
+// Push is one push from one vault.
+type Push struct {
+	conn *pgx.Conn
+	tx   pgx.Tx
+	// Office is the pushing vault's fingerprint; rows it pushed and no
+	// longer holds are deleted.
+	office     string
+	identified bool
+}
+
+// Error is a failure said in one sentence, with what to do about it.
+type Error struct {
+	Msg  string
+	Hint string
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+// explain turns what PostgreSQL or the network reports into one sentence.
+func explain(err error, what string) error {
+	var pe *pgconn.PgError
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	switch {
+	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
+		return &Error{Msg: "PostgreSQL refused the user name or password", Hint: "check PGUSER and PGPASSWORD, or ~/.pgpass", Err: err}
+	case errors.As(err, &pe) && pe.Code == "3D000":
+		return &Error{Msg: "the database does not exist: " + pe.Message, Hint: "check PGDATABASE, or ask the database's owner to create it", Err: err}
+	case errors.As(err, &pe) && pe.Code == "42501":
+		return &Error{Msg: "PostgreSQL refused: " + pe.Message, Hint: "the schema fieldvault or its table belongs to another role; ask its owner to grant this role use of it, or push as that role", Err: err}
+	case errors.As(err, &pe):
+		return &Error{Msg: fmt.Sprintf("PostgreSQL could not %s: %s", what, pe.Message), Err: err}
+	case errors.As(err, &ce), errors.As(err, &ne):
+		return &Error{Msg: "cannot reach the PostgreSQL server", Hint: "is it running? The server is found with PGHOST and PGPORT", Err: err}
+	}
+	return &Error{Msg: fmt.Sprintf("PostgreSQL could not %s: %v", what, err), Err: err}
+}
+
+const createTable = `
+CREATE SCHEMA IF NOT EXISTS fieldvault;
+CREATE TABLE IF NOT EXISTS fieldvault.cases (
+	record_id     uuid PRIMARY KEY,
+	version       integer NOT NULL,
+	status        text NOT NULL,
+	source        text NOT NULL DEFAULT '',
+	delivery      text NOT NULL DEFAULT '',
+	questionnaire text NOT NULL,
+	created       date NOT NULL,
+	triage        text,
+	case_status   text,
+	identified    boolean NOT NULL,
+	office        text NOT NULL,
+	data          jsonb NOT NULL,
+	pushed_at     timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE fieldvault.cases IS 'Case rows pushed by fieldvault: one per record, columns of data named by HTCDS 2.0 where mapped.'`
+
+// Begin connects with the usual libpq settings (PGHOST, PGPORT, PGUSER,
+// PGDATABASE, PGPASSWORD or ~/.pgpass, PGSSLMODE...), opens the
+// transaction and makes the table if it is missing.
+func Begin(ctx context.Context, office string, identified bool) (*Push, error) {
+	cfg, err := pgx.ParseConfig("")
+	if err != nil {
+		return nil, &Error{Msg: "the PostgreSQL settings cannot be read: " + err.Error(), Hint: "check the PG environment variables", Err: err}
+	}
+	cfg.ConnectTimeout = 10 * time.Second
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, explain(err, "connect")
+	}
+	p := &Push{conn: conn, office: office, identified: identified}
+	if p.tx, err = conn.Begin(ctx); err != nil {
+		conn.Close(ctx)
+		return nil, explain(err, "begin")
+	}
+	if _, err := p.tx.Exec(ctx, createTable); err != nil {
+		p.Abort(ctx)
+		return nil, explain(err, "create the table fieldvault.cases")
+	}
+	return p, nil
+}
+
+// Current returns the key of every row in the table, by record ID, so that
+// unchanged records need not be read from the vault at all.
+func (p *Push) Current(ctx context.Context) (map[string]Key, error) {
+	rows, err := p.tx.Query(ctx, `SELECT record_id::text, version, status, delivery, source, identified FROM fieldvault.cases`)
+	if err != nil {
+		return nil, explain(err, "read the table")
+	}
+	out := map[string]Key{}
+	for rows.Next() {
+		var id string
+		var k Key
+		if err := rows.Scan(&id, &k.Version, &k.Status, &k.Delivery, &k.Source, &k.Identified); err != nil {
+			rows.Close()
+			return nil, explain(err, "read the table")
+		}
+		out[id] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, explain(err, "read the table")
+	}
+	return out, nil
+}
+
+// Load copies rows into a staging table and merges them into the cases
+// table: a new record is added, a newer version (or a changed status,
+// delivery or kind of push) replaces the row, an older version never
+// does. next gives the rows one by one and false at the end.
+func (p *Push) Load(ctx context.Context, next func() (Row, bool, error)) (int64, error) {
+	if _, err := p.tx.Exec(ctx, `CREATE TEMP TABLE fieldvault_stage (LIKE fieldvault.cases INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
+		return 0, explain(err, "create the staging table")
+	}
+	cols := []string{"record_id", "version", "status", "source", "delivery", "questionnaire", "created", "triage", "case_status", "identified", "office", "data"}
+	var loadErr error
+	_, err := p.tx.CopyFrom(ctx, pgx.Identifier{"fieldvault_stage"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		r, ok, err := next()
+		if err != nil {
+			loadErr = err
+			return nil, err
+		}
+		if !ok {
+			return nil, nil
+		}
+		return []any{r.ID, r.Version, r.Status, r.Source, r.Delivery, r.Questionnaire, r.Created,
+			nullIfEmpty(r.Triage), nullIfEmpty(r.CaseStatus), p.identified, p.office, string(r.Data)}, nil
+	}))
+	if loadErr != nil {
+		return 0, loadErr
+	}
+	if err != nil {
+		return 0, explain(err, "copy the rows")
+	}
+	tag, err := p.tx.Exec(ctx, `
+INSERT INTO fieldvault.cases AS c (record_id, version, status, source, delivery, questionnaire, created, triage, case_status, identified, office, data)
+SELECT record_id, version, status, source, delivery, questionnaire, created, triage, case_status, identified, office, data FROM fieldvault_stage
+ON CONFLICT (record_id) DO UPDATE SET
+	version = excluded.version, status = excluded.status, source = excluded.source, delivery = excluded.delivery,
+	questionnaire = excluded.questionnaire, created = excluded.created, triage = excluded.triage,
+	case_status = excluded.case_status, identified = excluded.identified, office = excluded.office,
+	data = excluded.data, pushed_at = now()
+WHERE c.version <= excluded.version`)
+	if err != nil {
+		return 0, explain(err, "merge the rows")
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Prune deletes the rows this vault pushed earlier for records it no longer
+// holds (consent withdrawn, purged), so the shared table forgets them too.
+func (p *Push) Prune(ctx context.Context, keep []string) (int64, error) {
+	tag, err := p.tx.Exec(ctx, `DELETE FROM fieldvault.cases WHERE office = $1 AND NOT (record_id::text = ANY($2))`, p.office, keep)
+	if err != nil {
+		return 0, explain(err, "delete withdrawn records")
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Commit ends the push; nothing is visible to others before it.
+func (p *Push) Commit(ctx context.Context) error {
+	defer p.conn.Close(ctx)
+	if err := p.tx.Commit(ctx); err != nil {
+		return explain(err, "commit")
+	}
+	return nil
+}
+
+// Abort rolls the push back.
+func (p *Push) Abort(ctx context.Context) {
+	p.tx.Rollback(ctx)
+	p.conn.Close(ctx)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +54,20 @@ func TestScript(t *testing.T) {
 			env.Setenv("PATH", ageDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "chromium" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			if os.Getenv("FIELDVAULT_REQUIRE_CHROMIUM") != "" {
+				return true, nil
+			}
+			for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+				if _, err := exec.LookPath(name); err == nil {
+					return true, nil
+				}
+			}
+			return false, nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"perm":    cmdPerm,
@@ -63,6 +78,7 @@ func TestScript(t *testing.T) {
 			"bigline": cmdBigLine,
 			"xlsx":    cmdXLSX,
 			"sheets":  cmdSheets,
+			"browser": cmdBrowser,
 			"answers": cmdAnswers,
 			"killed":  cmdKilled,
 		},
@@ -265,6 +281,59 @@ func cmdSheets(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o600))
+}
+
+// browser PAGE.html SHOT.png DOM.html renders a page in headless Chromium:
+// a screenshot, checked to be more than a blank page, and the page as the
+// browser parsed it, for the script to match. Without Chromium the script
+// is skipped by the [chromium] condition, unless FIELDVAULT_REQUIRE_CHROMIUM
+// is set (as in CI), when this fails.
+func cmdBrowser(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: browser PAGE.html SHOT.png DOM.html")
+	}
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		ts.Fatalf("chromium is not installed (apt-get install chromium)")
+	}
+	page := "file://" + ts.MkAbs(args[0])
+	// A profile of its own, so nothing is read from or left in HOME.
+	common := []string{"--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + ts.MkAbs("chromium-profile"),
+		"--no-first-run", "--hide-scrollbars"}
+	shot := exec.Command(bin, append(common, "--screenshot="+ts.MkAbs(args[1]), "--window-size=900,2400", page)...)
+	if out, err := shot.CombinedOutput(); err != nil {
+		ts.Fatalf("chromium screenshot: %v\n%s", err, out)
+	}
+	dom, err := exec.Command(bin, append(common, "--dump-dom", page)...).Output()
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), dom, 0o600))
+
+	f, err := os.Open(ts.MkAbs(args[1]))
+	ts.Check(err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	ts.Check(err)
+	b := img.Bounds()
+	inked := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xc000 || g < 0xc000 || bl < 0xc000 {
+				inked++
+			}
+		}
+	}
+	// Text and bars: a blank or error page has next to no dark pixels.
+	if inked < 2000 {
+		ts.Fatalf("the screenshot is blank: %d dark pixels sampled", inked)
+	}
+	ts.Logf("screenshot %dx%d, %d dark pixels sampled", b.Dx(), b.Dy(), inked)
 }
 
 // answers FILE N writes N intakes as JSON Lines, each another person.

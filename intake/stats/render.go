@@ -131,7 +131,7 @@ func (rep *Report) HTML(w io.Writer, lang string) error {
 			b := bar{Label: rep.Label(t.By[0], r.Values[t.By[0]], lang), Y: i * 26, Withheld: r.Count == nil,
 				Count: countText(r.Count, word("withheld", lang))}
 			if r.Count != nil {
-				b.Width = max(1, *r.Count*380/most)
+				b.Width = max(1, *r.Count*340/most)
 			}
 			c.Bars = append(c.Bars, b)
 		}
@@ -170,11 +170,11 @@ svg text { font-size: 13px; fill: #111; }
 {{range .Charts}}
 <section>
 <h2>{{.Title}}</h2>
-<svg role="img" aria-label="{{.Title}}" width="720" height="{{.Height}}" viewBox="0 0 720 {{.Height}}" xmlns="http://www.w3.org/2000/svg">
+<svg role="img" aria-label="{{.Title}}" width="780" height="{{.Height}}" viewBox="0 0 780 {{.Height}}" xmlns="http://www.w3.org/2000/svg">
 {{range .Bars}}<g transform="translate(0,{{.Y}})">
-<text x="210" y="17" text-anchor="end">{{.Label}}</text>
-{{if .Withheld}}<rect class="withheld" x="220" y="4" width="60" height="18"></rect><text x="290" y="17">{{.Count}}</text>
-{{else}}<rect class="bar" x="220" y="4" width="{{.Width}}" height="18"></rect><text x="{{.Width}}" dx="228" y="17">{{.Count}}</text>{{end}}
+<text x="340" y="17" text-anchor="end">{{.Label}}</text>
+{{if .Withheld}}<rect class="withheld" x="350" y="4" width="60" height="18"></rect><text x="420" y="17">{{.Count}}</text>
+{{else}}<rect class="bar" x="350" y="4" width="{{.Width}}" height="18"></rect><text x="{{.Width}}" dx="358" y="17">{{.Count}}</text>{{end}}
 </g>
 {{end}}</svg>
 <p class="note">{{$.Total}}: {{.Total}}</p>

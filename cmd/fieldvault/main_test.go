@@ -33,8 +33,13 @@ func TestMain(m *testing.M) {
 // binary. Passphrases use scrypt work factor 10 so the suite stays fast; one
 // script checks the default.
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+	testscript.Run(t, scriptParams("testdata/script"))
+}
+
+// scriptParams are the settings and commands every script suite shares.
+func scriptParams(dir string) testscript.Params {
+	return testscript.Params{
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIELDVAULT_KDF_WORK_FACTOR", "10")
@@ -82,7 +87,7 @@ func TestScript(t *testing.T) {
 			"answers": cmdAnswers,
 			"killed":  cmdKilled,
 		},
-	})
+	}
 }
 
 // exits N PROG ARGS... runs a program and checks its exact exit code, which

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -72,6 +73,8 @@ func explain(err error, what string) error {
 		return &Error{Msg: "PostgreSQL refused the user name or password", Hint: "check PGUSER and PGPASSWORD, or ~/.pgpass", Err: err}
 	case errors.As(err, &pe) && pe.Code == "3D000":
 		return &Error{Msg: "the database does not exist: " + pe.Message, Hint: "check PGDATABASE, or ask the database's owner to create it", Err: err}
+	case errors.As(err, &pe) && pe.Code == "42501" && strings.Contains(pe.Message, "database"):
+		return &Error{Msg: "PostgreSQL refused: " + pe.Message, Hint: "this role may not create the schema fieldvault; ask the database's owner to create it for this role, or to grant CREATE on the database", Err: err}
 	case errors.As(err, &pe) && pe.Code == "42501":
 		return &Error{Msg: "PostgreSQL refused: " + pe.Message, Hint: "the schema fieldvault or its table belongs to another role; ask its owner to grant this role use of it, or push as that role", Err: err}
 	case errors.As(err, &pe):
@@ -82,24 +85,32 @@ func explain(err error, what string) error {
 	return &Error{Msg: fmt.Sprintf("PostgreSQL could not %s: %v", what, err), Err: err}
 }
 
-const createTable = `
-CREATE SCHEMA IF NOT EXISTS fieldvault;
-CREATE TABLE IF NOT EXISTS fieldvault.cases (
-	record_id     uuid PRIMARY KEY,
-	version       integer NOT NULL,
-	status        text NOT NULL,
-	source        text NOT NULL DEFAULT '',
-	delivery      text NOT NULL DEFAULT '',
-	questionnaire text NOT NULL,
-	created       date NOT NULL,
-	triage        text,
-	case_status   text,
-	identified    boolean NOT NULL,
-	office        text NOT NULL,
-	data          jsonb NOT NULL,
-	pushed_at     timestamptz NOT NULL DEFAULT now()
-);
-COMMENT ON TABLE fieldvault.cases IS 'Case rows pushed by fieldvault: one per record, columns of data named by HTCDS 2.0 where mapped.'`
+// The schema and table are made only when missing: CREATE SCHEMA IF NOT
+// EXISTS asks for the right to create schemas even when it exists, and only
+// a table's owner may comment on it.
+const createTable = `DO $$ BEGIN
+IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'fieldvault') THEN
+	CREATE SCHEMA fieldvault;
+END IF;
+IF to_regclass('fieldvault.cases') IS NULL THEN
+	CREATE TABLE fieldvault.cases (
+		record_id     uuid PRIMARY KEY,
+		version       integer NOT NULL,
+		status        text NOT NULL,
+		source        text NOT NULL DEFAULT '',
+		delivery      text NOT NULL DEFAULT '',
+		questionnaire text NOT NULL,
+		created       date NOT NULL,
+		triage        text,
+		case_status   text,
+		identified    boolean NOT NULL,
+		office        text NOT NULL,
+		data          jsonb NOT NULL,
+		pushed_at     timestamptz NOT NULL DEFAULT now()
+	);
+	COMMENT ON TABLE fieldvault.cases IS 'Case rows pushed by fieldvault: one per record; data holds its columns, named by HTCDS 2.0 where mapped.';
+END IF;
+END $$`
 
 // Begin connects with the usual libpq settings (PGHOST, PGPORT, PGUSER,
 // PGDATABASE, PGPASSWORD or ~/.pgpass, PGSSLMODE...), opens the

@@ -292,4 +292,5 @@ var indonesian = map[string]string{
 	"Write the case table to a CSV, XLSX or JSON Lines file":                            "Tulis tabel kasus ke berkas CSV, XLSX, atau JSON Lines",
 	"Load the case table into a coalition's PostgreSQL database":                        "Muat tabel kasus ke basis data PostgreSQL koalisi",
 	"Count the records for publication, with no number small enough to point at anyone": "Hitung catatan untuk dipublikasikan, tanpa angka yang cukup kecil untuk menunjuk seseorang",
+	"List the HTCDS 2.0 fields a question may name, or one field's codes":               "Daftar kolom HTCDS 2.0 yang dapat disebut sebuah pertanyaan, atau kode satu kolom",
 }

@@ -164,7 +164,7 @@ plaintext: keep it as you keep the paper.`,
 	}
 	template.Flags().StringVar(&out, "out", "", "the `FILE.xlsx` to write; it must not exist")
 	template.Flags().StringVar(&tlang, "lang", "", "language of the row of questions: en or id")
-	cmd.AddCommand(list, show, validate, template, newSchemaImportCmd(a), newSchemaConsentTextCmd(a), newSchemaAddCmd(a), newSchemaRemoveCmd(a))
+	cmd.AddCommand(list, show, validate, template, newSchemaImportCmd(a), newSchemaConsentTextCmd(a), newSchemaAddCmd(a), newSchemaRemoveCmd(a), newSchemaHTCDSCmd(a))
 	return cmd
 }
 

@@ -62,6 +62,7 @@ fuzz:
 	$(FUZZ) '^FuzzExpression$$' ./schema/xlsform
 	$(FUZZ) '^FuzzApplyAnswers$$' ./intake
 	$(FUZZ) '^FuzzTable$$' ./intake
+	$(FUZZ) '^FuzzBodyAnswers$$' ./intake
 	$(FUZZ) '^FuzzParseManifest$$' ./sync
 	$(FUZZ) '^FuzzParseCard$$' ./sync
 	$(FUZZ) '^FuzzCheck$$' ./sync

@@ -27,6 +27,11 @@ END {
 	a = m["BenchmarkBulkBinary", "fv-10k-MiB"]; row("  peak resident size, 100,000 / 10,000 intakes", "flat", sprintf("%.2f", a ? v / a : 0), "x", a > 0 && v / a <= 1.1)
 	v = m["BenchmarkBulkBinary", "file-ratio-100k"]; s = m["BenchmarkBulkBinary", "fv-file-100k-MiB"]; t = m["BenchmarkBulkBinary", "sqlcipher-file-100k-MiB"]
 	row("  vault file / SQLCipher's (" sprintf("%.0f / %.0f MiB", s, t) ")", "3x", sprintf("%.2f", v), "x", v > 0 && v <= 3)
+	v = m["BenchmarkBulkBinary", "cases-export-list-ratio"]; a = m["BenchmarkBulkBinary", "cases-export-100k-s"]; b = m["BenchmarkBulkBinary", "list-json-100k-s"]
+	row("cases export 100,000 to CSV / list --json (" sprintf("%.1f / %.1f s", a, b) ")", "3x", sprintf("%.2f", v), "x", v > 0 && v <= 3)
+	v = m["BenchmarkBulkBinary", "cases-export-100k-MiB"]; row("  peak resident size, cases export of 100,000", "100 MiB", sprintf("%.0f", v), "MiB", v > 0 && v < 100)
+	v = m["BenchmarkBulkBinary", "cases-push-100k-s"]; row("cases push 100,000 into PostgreSQL", "15 s", sprintf("%.1f", v), "s", v > 0 && v <= 15)
+	a = m["BenchmarkBulkBinary", "cases-repush-100k-s"]; row("  the same push again, unchanged (" sprintf("%.1f s", a) ")", "much less", sprintf("%.2f", v ? a / v : 0), "x", a > 0 && a <= v / 3)
 	v = m["BenchmarkExportImport10k", "export/baseline"]; row("export 10,000 records / tar + age, same run", "3x", sprintf("%.2f", v), "x", v <= 3)
 	v = m["BenchmarkExportImport10k", "import/baseline"]; row("import 10,000 records / tar + age, same run", "4x", sprintf("%.2f", v), "x", v <= 4)
 	v = m["BenchmarkMemory100k", "export-peak-MiB"]; row("peak heap exporting 100,000 records", "64 MiB", sprintf("%.0f", v), "MiB", v <= 64)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"reflect"
 	"testing"
 )
 
@@ -62,6 +63,40 @@ func FuzzTable(f *testing.F) {
 			if len(line) > 0 && !json.Valid(line) {
 				t.Fatalf("a row became a line that is not JSON: %q", line)
 			}
+		}
+	})
+}
+
+// FuzzBodyAnswers: for every body ParseBody reads, BodyAnswers gives the
+// same answers and the same refused consent question.
+func FuzzBodyAnswers(f *testing.F) {
+	for _, s := range []string{
+		`{"answers": {"consent.interview": true, "consent.referral": ["shelter", "health"], "shelter.dependants_count": 2.5, "person.name": "Ayu", "n": null}, "skipped": ["a"], "consent": {"time": "2026-12-01T11:39:57Z", "lang": "en"}, "triage": {"level": "soon", "reasons": []}}`,
+		`{"consent": {"time": "2026-12-01T11:39:57Z", "declined": "consent.interview"}}`,
+		`{"answers": {"a": "caf\u00e9 \"q\"", "b": -0.5e3, "c": []}, "draft": {"page": 2, "held": {"x": {"y": [1, {"z": null}]}}}}`,
+		`{"Answers": {"a": 1}}`,
+		`{"answers": {"a": 1}, "answers": {"b": 2}, "consent": {"declined": "x"}, "consent": {"lang": "id"}}`,
+		`{"answers": {"a": "é"}, "consent": null}`,
+		`{"answers": {"a": [[1]]}}`,
+		`{}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		want, err := ParseBody(raw)
+		if err != nil {
+			return
+		}
+		got, declined, err := BodyAnswers(raw)
+		if err != nil {
+			t.Fatalf("ParseBody reads %q, BodyAnswers fails: %v", raw, err)
+		}
+		wantDeclined := ""
+		if want.Consent != nil {
+			wantDeclined = want.Consent.Declined
+		}
+		if !reflect.DeepEqual(got, want.Answers) || declined != wantDeclined {
+			t.Fatalf("%q:\nBodyAnswers %#v, %q\nParseBody   %#v, %q", raw, got, declined, want.Answers, wantDeclined)
 		}
 	})
 }

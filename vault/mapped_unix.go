@@ -16,14 +16,21 @@ import (
 // pages all over the file, which would otherwise count toward its memory.
 func (v *Vault) dropMapped() {
 	v.db.View(func(tx *bolt.Tx) error {
-		// A value is a slice of the map: step back from it to the start.
-		val := tx.Bucket(bucketMeta).Get(keyFormat)
-		if len(val) == 0 {
-			return nil
-		}
-		at := unsafe.Pointer(&val[0])
-		start := unsafe.Add(at, -int(uintptr(at)-v.db.Info().Data))
-		unix.Madvise(unsafe.Slice((*byte)(start), tx.Size()), unix.MADV_DONTNEED)
+		v.dropMappedIn(tx)
 		return nil
 	})
+}
+
+// dropMappedIn is dropMapped inside a transaction the caller holds: a
+// reader of every record (a case table) calls it as it goes, and the pages
+// it still reads come back from the page cache.
+func (v *Vault) dropMappedIn(tx *bolt.Tx) {
+	// A value is a slice of the map: step back from it to the start.
+	val := tx.Bucket(bucketMeta).Get(keyFormat)
+	if len(val) == 0 {
+		return
+	}
+	at := unsafe.Pointer(&val[0])
+	start := unsafe.Add(at, -int(uintptr(at)-v.db.Info().Data))
+	unix.Madvise(unsafe.Slice((*byte)(start), tx.Size()), unix.MADV_DONTNEED)
 }

@@ -550,6 +550,13 @@ func ReadParsed[T any](v *Vault, ids []string, parse func(id string, raw []byte)
 				if bt.err != nil {
 					return
 				}
+				// Every record read touches pages of the file's memory
+				// map, which would count toward the process's memory
+				// until the end: let go of them (and of the summaries'
+				// the caller read before) every 8 windows.
+				if (lo/window)%8 == 0 {
+					v.dropMappedIn(tx)
+				}
 			}
 		}()
 		for bt := range batches {

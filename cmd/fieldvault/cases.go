@@ -189,7 +189,7 @@ func (a *app) runCasesExport(v *vault.Vault, f *caseFlags, out, format, encryptT
 		if err != nil {
 			return err
 		}
-		n, err = cases.Scan(v, sel, cases.Options{Identified: f.identified, Multi: f.multi}, meta, tw.Begin, tw.Row)
+		n, err = cases.Scan(v, sel, cases.Options{Identified: f.identified, Multi: f.multi}, meta, tw.Begin, tw.Encode, tw.Write)
 		if err != nil {
 			return err
 		}

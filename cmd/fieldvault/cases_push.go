@@ -84,19 +84,16 @@ func (a *app) runCasesPush(ctx context.Context, v *vault.Vault, f *caseFlags) er
 	go func() {
 		defer close(rows)
 		var t *cases.Table
-		var buf []byte
 		_, err := cases.Scan(v, sel, cases.Options{Identified: f.identified, Multi: f.multi}, meta,
 			func(tab *cases.Table) error { t = tab; return nil },
-			func(r cases.Row) error {
-				var err error
-				if buf, err = t.AppendJSON(buf[:0], r); err != nil {
-					return err
-				}
+			func(r cases.Row) (postgres.Row, error) {
+				data, err := t.AppendJSON(nil, r)
 				h := cases.HeadOf(r)
 				created, _ := time.Parse(time.DateOnly, h.Created)
-				pr := postgres.Row{ID: h.ID, Version: h.Version, Status: h.Status, Source: h.Source, Delivery: h.Delivery,
-					Questionnaire: h.Questionnaire, Created: created, Triage: h.Triage, CaseStatus: h.CaseStatus,
-					Data: append([]byte(nil), buf...)}
+				return postgres.Row{ID: h.ID, Version: h.Version, Status: h.Status, Source: h.Source, Delivery: h.Delivery,
+					Questionnaire: h.Questionnaire, Created: created, Triage: h.Triage, CaseStatus: h.CaseStatus, Data: data}, err
+			},
+			func(pr postgres.Row) error {
 				select {
 				case rows <- item{row: pr}:
 					return nil

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -191,9 +190,10 @@ type Meta struct {
 // or int.
 type Row []any
 
-// Row lays out one record. s is the questionnaire the record was taken with;
-// it must be one the table was made for.
-func (t *Table) Row(r *vault.Record, body *intake.Body, s *schema.Schema, m Meta) Row {
+// Row lays out one record from its answers and the consent question it
+// refused, if any (intake.BodyAnswers). s is the questionnaire the record
+// was taken with; it must be one the table was made for.
+func (t *Table) Row(r *vault.Record, answers map[string]any, declined string, s *schema.Schema, m Meta) Row {
 	row := make(Row, len(t.Columns))
 	row[0] = r.ID
 	row[1] = r.Version
@@ -205,14 +205,14 @@ func (t *Table) Row(r *vault.Record, body *intake.Body, s *schema.Schema, m Meta
 	row[7] = nilIfEmpty(m.Delivery)
 	row[8] = caseStatus(r.Status)
 	row[9] = nilIfEmpty(m.Source)
-	if body == nil || s == nil {
+	if s == nil {
 		return row
 	}
 	idx := t.index[s.Hash]
-	if c := body.Consent; c != nil && c.Declined != "" {
+	if declined != "" {
 		// A refusal keeps no answers, but the "no" itself is data: HTCDS's
 		// con_Consent is FALSE.
-		if q, ok := s.Question(c.Declined); ok && q.Type == schema.TypeYesNo && len(idx[q.ID]) == 1 {
+		if q, ok := s.Question(declined); ok && q.Type == schema.TypeYesNo && len(idx[q.ID]) == 1 {
 			row[idx[q.ID][0]] = false
 		}
 	}
@@ -223,7 +223,7 @@ func (t *Table) Row(r *vault.Record, body *intake.Body, s *schema.Schema, m Meta
 			if !ok {
 				continue
 			}
-			v, answered := body.Answers[q.ID]
+			v, answered := answers[q.ID]
 			if !answered {
 				continue
 			}

@@ -3,6 +3,7 @@ package cases
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"io"
 	"strconv"
@@ -22,8 +23,11 @@ type xlsxWriter struct {
 	lang  string
 	row   int
 	err   error
-	cell  []byte
 }
+
+// rowMark stands in a row's encoded cells for its number, which only Write
+// knows; XML text never holds a NUL (xml.EscapeText replaces it).
+const rowMark = "\x00"
 
 func newXLSXWriter(w io.Writer, lang string) *xlsxWriter {
 	return &xlsxWriter{z: zip.NewWriter(w), lang: lang}
@@ -108,63 +112,58 @@ func (x *xlsxWriter) textRow(style int, cells ...string) {
 	for i, c := range cells {
 		r[i] = c
 	}
-	x.writeRow(r, style)
+	x.Write(encodeRow(r, style))
 }
 
-func (x *xlsxWriter) Row(r Row) error {
-	x.writeRow(r, 0)
-	return x.err
-}
+func (x *xlsxWriter) Encode(r Row) ([]byte, error) { return encodeRow(r, 0), nil }
 
-func (x *xlsxWriter) writeRow(r Row, style int) {
+// Write numbers an encoded row and writes it.
+func (x *xlsxWriter) Write(b []byte) error {
+	if x.err != nil {
+		return x.err
+	}
 	x.row++
 	n := strconv.Itoa(x.row)
 	x.sheet.WriteString(`<row r="` + n + `">`)
+	x.sheet.Write(bytes.ReplaceAll(b, []byte(rowMark), []byte(n)))
+	_, x.err = x.sheet.WriteString(`</row>`)
+	return x.err
+}
+
+// encodeRow writes a row's cells, each with its reference, rowMark for the
+// row's number.
+func encodeRow(r Row, style int) []byte {
+	var b bytes.Buffer
 	for i, v := range r {
 		if v == nil {
 			continue
 		}
-		b := x.cell[:0]
-		b = append(b, `<c r="`...)
-		b = appendColumn(b, i)
-		b = append(b, n...)
-		b = append(b, '"')
+		b.WriteString(`<c r="`)
+		b.Write(appendColumn(nil, i))
+		b.WriteString(rowMark + `"`)
 		if style != 0 {
-			b = append(b, ` s="`+strconv.Itoa(style)+`"`...)
+			b.WriteString(` s="` + strconv.Itoa(style) + `"`)
 		}
 		switch v := v.(type) {
 		case bool:
-			b = append(b, ` t="b"><v>`...)
 			if v {
-				b = append(b, '1')
+				b.WriteString(` t="b"><v>1</v></c>`)
 			} else {
-				b = append(b, '0')
+				b.WriteString(` t="b"><v>0</v></c>`)
 			}
-			b = append(b, `</v></c>`...)
 		case int:
-			b = append(b, `><v>`...)
-			b = strconv.AppendInt(b, int64(v), 10)
-			b = append(b, `</v></c>`...)
+			b.WriteString(`><v>` + strconv.Itoa(v) + `</v></c>`)
 		case float64:
-			b = append(b, `><v>`...)
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-			b = append(b, `</v></c>`...)
+			b.WriteString(`><v>` + strconv.FormatFloat(v, 'g', -1, 64) + `</v></c>`)
 		default:
 			// Inline strings: never read as a formula, no shared-string
 			// table to hold in memory.
-			b = append(b, ` t="inlineStr"><is><t xml:space="preserve">`...)
-			x.cell = b
-			x.sheet.Write(b)
-			xml.EscapeText(x.sheet, []byte(Text(v)))
-			b = append(b[:0], `</t></is></c>`...)
+			b.WriteString(` t="inlineStr"><is><t xml:space="preserve">`)
+			xml.EscapeText(&b, []byte(Text(v)))
+			b.WriteString(`</t></is></c>`)
 		}
-		x.cell = b
-		x.sheet.Write(b)
 	}
-	_, err := x.sheet.WriteString(`</row>`)
-	if x.err == nil {
-		x.err = err
-	}
+	return b.Bytes()
 }
 
 // appendColumn appends the spreadsheet name of column i (0 → A, 26 → AA).

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -57,6 +58,11 @@ func run() error {
 			return err
 		}
 		k := n / 1000
+		if n == 100_000 {
+			if err := partnerDesk(bin, dir, env, add); err != nil {
+				return err
+			}
+		}
 		add(took.Seconds(), fmt.Sprintf("fv-%dk-s", k))
 		add(float64(rss)/1024, fmt.Sprintf("fv-%dk-MiB", k))
 		add(float64(size(vaultPath))/(1<<20), fmt.Sprintf("fv-file-%dk-MiB", k))
@@ -145,6 +151,107 @@ func measure(cmd *exec.Cmd, env []string, stdin string) (time.Duration, int64, e
 		rss = int64(ru.Maxrss)
 	}
 	return took, rss, nil
+}
+
+// partnerDesk measures, on the 100,000-record vault, 'cases export' to CSV
+// against 'list --json' (time and peak memory), and 'cases push' into a
+// PostgreSQL of its own, then the same push again.
+func partnerDesk(bin, dir string, env []string, add func(float64, string)) error {
+	// One run of either swings by a quarter on this machine: the median
+	// of three, taken in turns.
+	var lists, exports []time.Duration
+	var exportRSS int64
+	for i := range 3 {
+		took, _, err := measure(exec.Command(bin, "list", "--json"), env, "")
+		if err != nil {
+			return err
+		}
+		lists = append(lists, took)
+		out := filepath.Join(dir, fmt.Sprintf("cases%d.csv", i))
+		took, rss, err := measure(exec.Command(bin, "cases", "export", "--out", out), env, "")
+		if err != nil {
+			return err
+		}
+		os.Remove(out)
+		exports = append(exports, took)
+		exportRSS = max(exportRSS, rss)
+	}
+	slices.Sort(lists)
+	slices.Sort(exports)
+	listTook, exportTook := lists[1], exports[1]
+	add(listTook.Seconds(), "list-json-100k-s")
+	add(exportTook.Seconds(), "cases-export-100k-s")
+	add(exportTook.Seconds()/listTook.Seconds(), "cases-export-list-ratio")
+	add(float64(exportRSS)/1024, "cases-export-100k-MiB")
+
+	pgEnv, stop, err := startPostgres(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bulkbench: no PostgreSQL to push to:", err)
+		return nil
+	}
+	defer stop()
+	env = append(env, pgEnv...)
+	pushTook, _, err := measure(exec.Command(bin, "cases", "push"), env, "")
+	if err != nil {
+		return err
+	}
+	repushTook, _, err := measure(exec.Command(bin, "cases", "push"), env, "")
+	if err != nil {
+		return err
+	}
+	add(pushTook.Seconds(), "cases-push-100k-s")
+	add(repushTook.Seconds(), "cases-repush-100k-s")
+	return nil
+}
+
+// startPostgres starts a server of its own on a Unix socket in dir (as the
+// postgres user when run as root: PostgreSQL refuses root), trusting local
+// connections, and returns the environment that reaches it.
+func startPostgres(dir string) ([]string, func(), error) {
+	initdb, err := exec.LookPath("initdb")
+	if err != nil {
+		m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+		if len(m) == 0 {
+			return nil, nil, fmt.Errorf("initdb not found")
+		}
+		initdb = m[len(m)-1]
+	}
+	bindir := filepath.Dir(initdb)
+	pgdir := filepath.Join(dir, "pg")
+	if err := os.Mkdir(pgdir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	var as []string
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chown", "postgres:", pgdir).CombinedOutput(); err != nil {
+			return nil, nil, fmt.Errorf("chown: %v %s", err, out)
+		}
+		os.Chmod(dir, 0o755)
+		as = []string{"runuser", "-u", "postgres", "--"}
+	}
+	run := func(name string, args ...string) error {
+		full := append(append([]string{}, as...), append([]string{filepath.Join(bindir, name)}, args...)...)
+		if out, err := exec.Command(full[0], full[1:]...).CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %v\n%s", name, err, out)
+		}
+		return nil
+	}
+	data := filepath.Join(pgdir, "data")
+	if err := run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync"); err != nil {
+		return nil, nil, err
+	}
+	conf := fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\n", pgdir)
+	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.WriteString(conf)
+	f.Close()
+	if err := run("pg_ctl", "-D", data, "-w", "-l", filepath.Join(pgdir, "log"), "start"); err != nil {
+		return nil, nil, err
+	}
+	stop := func() { run("pg_ctl", "-D", data, "-m", "fast", "stop") }
+	return []string{"PGHOST=" + pgdir, "PGUSER=postgres", "PGDATABASE=postgres"}, stop, nil
 }
 
 func size(path string) int64 {

@@ -15,23 +15,14 @@ import (
 func newAuditCmd(a *app) *cobra.Command {
 	var verify, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "audit",
-		Short: "Show the audit log, or check that nobody altered it",
-		Long: `Show the vault's audit log: who did what, and when. The log is encrypted and
-hash-chained; --verify checks every link and reports the first broken one.
-
-The chain shows an entry altered, removed or added anywhere but at its end.
-Entries cut off its end (with an older pointer to the newest put back)
-show only against what a partner confirmed: every bundle carries the
-log's newest entry, signed, and the receipt sends it back; --verify checks
-the newest one a receipt brought.`,
+		Use:  "audit",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return a.runAudit(verify, asJSON)
 		},
 	}
-	cmd.Flags().BoolVar(&verify, "verify", false, "check the hash chain instead of printing the log")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&verify, "verify", false, "")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }
 
@@ -61,11 +52,11 @@ func (a *app) runAudit(verify, asJSON bool) error {
 				}
 				return json.NewEncoder(a.out).Encode(out)
 			}
-			fmt.Fprintf(a.out, "audit log intact: %d entries\n", n)
+			fmt.Fprintln(a.out, a.trn("audit.intact", n, n))
 			if confirmed != nil {
-				fmt.Fprintln(a.out, a.trf("entry %d matches what %s confirmed; entries after it could be cut off unnoticed until the next receipt", confirmed.Seq, from))
+				fmt.Fprintln(a.out, a.trf("audit.entry_matches_what_confirmed", confirmed.Seq, from))
 			} else {
-				fmt.Fprintln(a.out, a.tr("no partner has confirmed any entry yet: newest entries could be cut off unnoticed"))
+				fmt.Fprintln(a.out, a.tr("audit.no_partner_has_confirmed"))
 			}
 			return nil
 		}

@@ -12,12 +12,7 @@ import (
 func newCardCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "card",
-		Short: "Print this vault's contact card, to give to a partner",
-		Long: `Print this vault's contact card: one line with the vault's name, the key
-partners encrypt to, and the key that signs what it sends. Give it to a
-partner in person or on USB; they add it with 'fieldvault contact add'. Read
-the fingerprint aloud to each other to check that it arrived unaltered.`,
+		Use:  "card",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
@@ -29,11 +24,11 @@ the fingerprint aloud to each other to check that it arrived unaltered.`,
 					return a.printJSON(map[string]string{"card": card.String(), "name": card.Name, "fingerprint": card.Fingerprint()})
 				}
 				fmt.Fprintln(a.out, card.String())
-				fmt.Fprintf(a.err, "Fingerprint: %s\n", card.Fingerprint())
+				fmt.Fprintf(a.err, "%s: %s\n", a.tr("card.fingerprint"), card.Fingerprint())
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }

@@ -17,18 +17,7 @@ import (
 func newCasesPushCmd(a *app) *cobra.Command {
 	var f caseFlags
 	cmd := &cobra.Command{
-		Use:   "push",
-		Short: "Load the case table into a coalition's PostgreSQL database",
-		Long: `Load the case table into PostgreSQL: schema fieldvault, table cases, one
-row per record keyed by its ID, with its version and source, and its
-answers as a JSON object (column data). The table is created if missing.
-The server is found with the usual libpq settings: PGHOST, PGPORT, PGUSER,
-PGDATABASE, and PGPASSWORD or ~/.pgpass (never a flag).
-
-A push is one transaction. Pushing again changes only what changed: a newer
-version replaces its row, and the rows of records withdrawn or purged here
-since the last push are deleted. Pseudonymous unless --identified, which the
-audit log records. Drafts are never pushed.`,
+		Use:  "push",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := f.selection(nil); err != nil {
@@ -130,7 +119,7 @@ func (a *app) runCasesPush(ctx context.Context, v *vault.Vault, f *caseFlags) er
 	if err := v.LogAction(fmt.Sprintf("cases pushed to PostgreSQL: %d added or changed, %d removed, %s", loaded, removed, kind)); err != nil {
 		return err
 	}
-	fmt.Fprintln(a.err, a.trf("Pushed to PostgreSQL: %d records added or changed, %d unchanged, %d removed.", loaded, len(held)-int(loaded), removed))
+	fmt.Fprintln(a.err, a.trf("cases.pushed_postgresql_records_added", loaded, len(held)-int(loaded), removed))
 	return nil
 }
 

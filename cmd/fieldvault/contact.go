@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -16,31 +15,26 @@ import (
 
 func newContactCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "contact",
-		Short: "Add, list and remove the partners this vault exchanges bundles with",
+		Use: "contact",
 	}
 	var file string
 	add := &cobra.Command{
-		Use:   "add [CARD]",
-		Short: "Add a partner from their contact card",
-		Long: `Add a partner from the contact card they gave you ('fieldvault card' on
-their side), as an argument in quotes or from a file with --file. Check the
-fingerprint it prints with them before you send them anything.`,
+		Use:  "add [CARD]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			line := strings.Join(args, " ")
 			if file != "" {
 				if line != "" {
-					return usageErr("give the card as an argument or with --file, not both")
+					return usageErr("contact.card_twice")
 				}
 				data, err := os.ReadFile(file)
 				if err != nil {
-					return fmt.Errorf("cannot read the card file: %w", err)
+					return errorf("contact.cannot_read_card", err)
 				}
 				line = string(data)
 			}
 			if strings.TrimSpace(line) == "" {
-				return usageErr("give a contact card, or --file FILE")
+				return usageErr("contact.needs_card")
 			}
 			card, err := partnerCard(line)
 			if err != nil {
@@ -51,19 +45,18 @@ fingerprint it prints with them before you send them anything.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.err, "Added %s. Fingerprint: %s\n", c.Name, card.Fingerprint())
-				fmt.Fprintln(a.err, "Check the fingerprint with them before sending anything.")
+				fmt.Fprintln(a.err, a.tr("session.added_fingerprint", c.Name, card.Fingerprint()))
+				fmt.Fprintln(a.err, a.tr("contact.check_fingerprint"))
 				return nil
 			})
 		},
 	}
-	add.Flags().StringVar(&file, "file", "", "read the card from `FILE`")
+	add.Flags().StringVar(&file, "file", "", "")
 
 	var asJSON bool
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the partners",
-		Args:  cobra.NoArgs,
+		Use:  "list",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
 				cs, err := v.Contacts()
@@ -85,11 +78,11 @@ fingerprint it prints with them before you send them anything.`,
 					return a.printJSON(items)
 				}
 				if len(items) == 0 {
-					fmt.Fprintln(a.err, "No contacts. Add a partner with 'fieldvault contact add CARD'.")
+					fmt.Fprintln(a.err, a.tr("contact.none"))
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tFINGERPRINT\tADDED")
+				fmt.Fprintln(tw, a.tr("contact.header"))
 				for _, it := range items {
 					fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Name, it.Fingerprint, it.Added.Local().Format(time.DateOnly))
 				}
@@ -97,12 +90,11 @@ fingerprint it prints with them before you send them anything.`,
 			})
 		},
 	}
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	list.Flags().BoolVar(&asJSON, "json", false, "")
 
 	remove := &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove a partner",
-		Args:  cobra.ExactArgs(1),
+		Use:  "remove NAME",
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
 				if err := v.RemoveContact(args[0]); err != nil {
@@ -122,7 +114,7 @@ fingerprint it prints with them before you send them anything.`,
 func partnerCard(line string) (sync.Card, error) {
 	card, err := sync.ParseCard(line)
 	if err != nil {
-		return card, withHint(err, "copy the whole line that 'fieldvault card' prints on the partner's laptop")
+		return card, withHint(err, "hint.copy_card")
 	}
 	return card, nil
 }
@@ -135,7 +127,7 @@ func addPartner(v *vault.Vault, card sync.Card) (*vault.Contact, error) {
 		return nil, err
 	}
 	if own.Recipient == card.Recipient {
-		return nil, errors.New("that is this vault's own card")
+		return nil, errorf("contact.own_card")
 	}
 	c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
 	return c, v.AddContact(c)

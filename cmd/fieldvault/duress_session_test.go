@@ -51,7 +51,7 @@ func TestSessionWipe(t *testing.T) {
 	tm := sv.start()
 	tm.unlock()
 	tm.choose(`Wipe this vault`)
-	tm.wait(`1 records in this vault have not been confirmed by any partner[\s\S]*Wipe this vault\?`)
+	tm.wait(`1 record in this vault has not been confirmed by any partner[\s\S]*Wipe this vault\?`)
 	tm.keys("Enter") // the default: Back
 	tm.wait(`What would you like to do\?`)
 	tm.choose(`Wipe this vault`)
@@ -151,7 +151,7 @@ func TestSessionAccessibleWipe(t *testing.T) {
 	}
 	tm.wait(`9\) Wipe this vault \(emergency\)`)
 	send("9")
-	tm.wait(`1 records in this vault have not been confirmed by any partner[\s\S]*1\) Continue`)
+	tm.wait(`1 record in this vault has not been confirmed by any partner[\s\S]*1\) Continue`)
 	send("") // back
 	tm.wait(`9\) Wipe this vault \(emergency\)[\s\S]*Type a number`)
 	send("9", "1")

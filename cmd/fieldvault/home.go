@@ -96,7 +96,7 @@ func (a *app) idleLock() (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < time.Second || d > 24*time.Hour {
-		return 0, usageErr("the idle lock must be a time from 1s to 24h, like 5m or 90s, not %q", s)
+		return 0, usageErr("session.bad_idle_lock", s)
 	}
 	return d, nil
 }
@@ -152,11 +152,11 @@ func (a *app) runSession(ctx context.Context) error {
 	case errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
 		return errSilentCancel
 	case err != nil:
-		return fmt.Errorf("terminal: %w", err)
+		return errorf("session.terminal_failed", err)
 	case s.end == endInterrupt && s.kept != "":
 		// Ctrl+C, unlike the quick exit, may say what was kept.
-		return &cancelError{withHint(errors.New(a.trf("interrupted; the interview is kept as draft %s", s.kept)),
-			a.trf("continue it from the home screen, or with 'fieldvault resume %s'", shortID(s.kept)))}
+		return &cancelError{withHint(errors.New(a.trf("session.interrupted_interview_kept_as", s.kept)),
+			a.trf("session.continue_from_home_screen", shortID(s.kept)))}
 	case s.end == endInterrupt:
 		return errSilentCancel
 	}
@@ -192,7 +192,7 @@ func (s *session) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.busy = ""
 		cmd := msg.then()
 		if s.lockDue {
-			return s, s.lock(s.a.tr("Locked after a time without use."))
+			return s, s.lock(s.a.tr("session.locked_after_time_without"))
 		}
 		return s, cmd
 	case ivEnded:
@@ -218,7 +218,7 @@ func (s *session) View() string {
 	} else {
 		b.WriteString(s.scr.view())
 	}
-	b.WriteString("\n" + indent(wrap(s.a.trf("Esc: quick exit (saves, locks, clears the screen) · locks after %s idle", short(s.idle)), s.width-4)) + "\n")
+	b.WriteString("\n" + indent(wrap(s.a.trf("session.esc_quick_exit_saves", short(s.idle)), s.width-4)) + "\n")
 	return b.String()
 }
 
@@ -281,16 +281,16 @@ func (s *session) checkIdle() tea.Cmd {
 		s.lockDue = true
 		return s.tick(s.idle)
 	}
-	return tea.Batch(s.lock(s.a.trf("Locked after %s without use.", short(s.idle))), s.tick(s.idle))
+	return tea.Batch(s.lock(s.a.trf("session.locked_after_without_use", short(s.idle))), s.tick(s.idle))
 }
 
 // lock keeps an interview in progress as a draft, drops the keys and what
 // was decrypted, clears the screen and asks for the passphrase again.
 func (s *session) lock(notice string) tea.Cmd {
 	if id, err := s.keepDraft(); err != nil {
-		notice += " " + s.a.trf("The interview could not be saved: %s.", s.a.explainShort(err))
+		notice += " " + s.a.trf("session.the_interview_could_not", s.a.explainShort(err))
 	} else if id != "" {
-		notice += " " + s.a.trf("The interview is saved as draft %s.", shortID(id))
+		notice += " " + s.a.trf("session.the_interview_saved_as", shortID(id))
 	}
 	s.v.Lock()
 	s.locked, s.lockDue = true, false
@@ -486,12 +486,12 @@ func (t *textScreen) view() string {
 	for _, l := range t.lines[t.top:end] {
 		b.WriteString("  " + l + "\n")
 	}
-	keys := t.s.a.tr("Enter or Ctrl+B: back")
+	keys := t.s.a.tr("session.enter_ctrl_b_back")
 	if t.reveal != nil {
-		keys = t.s.a.tr("s: show or hide sensitive answers") + " · " + keys
+		keys = t.s.a.tr("session.s_show_hide_sensitive") + " · " + keys
 	}
 	if len(t.lines) > t.rows {
-		keys = t.s.a.trf("lines %d-%d of %d · ↑↓ PgUp PgDn: scroll · ", t.top+1, end, len(t.lines)) + keys
+		keys = t.s.a.trf("session.lines_pgup_pgdn_scroll", t.top+1, end, len(t.lines)) + keys
 	}
 	b.WriteString("\n" + indent(wrap(keys, t.width-4)) + "\n")
 	return b.String()

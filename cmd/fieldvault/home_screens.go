@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/sync"
@@ -30,15 +31,10 @@ const backValue = "\x00back"
 func (s *session) welcomeScreen() screen {
 	a := s.a
 	choice := "create"
-	intro := a.trf(`fieldvault keeps what survivors tell you, with their consent, in an encrypted
-vault on this laptop: %s
-
-Only a passphrase opens it. Nobody can recover a vault whose passphrases are
-all forgotten, not even fieldvault's makers. Records leave this laptop only in
-sealed bundles that just the partner you choose can open.`, s.path)
-	intro = a.tr("Welcome to fieldvault") + "\n\n" + intro
+	intro := a.trf("session.fieldvault_keeps_what_survivors", s.path)
+	intro = a.tr("session.welcome_fieldvault") + "\n\n" + intro
 	sel := huh.NewSelect[string]().
-		Options(huh.NewOption(a.tr("Create the vault"), "create"), huh.NewOption(a.tr("Quit"), "quit")).Value(&choice)
+		Options(huh.NewOption(a.tr("session.create_vault"), "create"), huh.NewOption(a.tr("session.quit"), "quit")).Value(&choice)
 	return s.form(intro, func() tea.Cmd {
 		if choice == "quit" {
 			return s.quit(endQuit)
@@ -52,44 +48,44 @@ func (s *session) createScreen() screen {
 	a := s.a
 	name, worker, p1, p2 := "", "", "", ""
 	g := huh.NewGroup(
-		huh.NewInput().Title(a.tr("Name partners will see on this vault's card")).
-			Description(a.tr("Your organization or team, for example Field team Medan.")).Value(&name).
+		huh.NewInput().Title(a.tr("session.name_partners_will_see")).
+			Description(a.tr("session.your_organization_team_example")).Value(&name).
 			Validate(func(v string) error {
 				if strings.TrimSpace(v) == "" {
-					return errors.New(a.tr("Give the vault a name."))
+					return errors.New(a.tr("session.give_vault_name"))
 				}
 				return nil
 			}),
-		huh.NewInput().Title(a.tr("Your name or initials, for the audit log")).Value(&worker),
-		huh.NewInput().Title(a.tr("Passphrase")).
-			Description(a.trf("At least %d characters. A few unrelated words are easy to remember and hard to guess.", vault.MinPassphraseLen)).
+		huh.NewInput().Title(a.tr("session.your_name_initials_audit")).Value(&worker),
+		huh.NewInput().Title(a.tr("session.passphrase")).
+			Description(a.trf("session.at_least_characters_few", vault.MinPassphraseLen)).
 			EchoMode(huh.EchoModePassword).Value(&p1).
 			Validate(func(v string) error {
 				if vault.CheckPassphrase([]byte(v)) != nil {
-					return errors.New(a.trf("Use at least %d characters.", vault.MinPassphraseLen))
+					return errors.New(a.trf("session.use_at_least_characters", vault.MinPassphraseLen))
 				}
 				return nil
 			}),
-		huh.NewInput().Title(a.tr("Type the passphrase again")).EchoMode(huh.EchoModePassword).Value(&p2).
+		huh.NewInput().Title(a.tr("session.type_passphrase_again")).EchoMode(huh.EchoModePassword).Value(&p2).
 			Validate(func(v string) error {
 				if v != p1 {
-					return errors.New(a.tr("The two passphrases do not match."))
+					return errors.New(a.tr("session.the_two_passphrases_do"))
 				}
 				return nil
 			}),
-	).Title(a.tr("Create the vault"))
+	).Title(a.tr("session.create_vault"))
 	return s.form("", func() tea.Cmd {
 		wf, err := a.workFactor()
 		if err != nil {
 			wf = vault.DefaultWorkFactor
 		}
 		pass := []byte(p1)
-		return s.job(a.tr("Creating the vault…"), func() func() tea.Cmd {
+		return s.job(a.tr("session.creating_vault"), func() func() tea.Cmd {
 			v, err := vault.Create(s.path, pass, vault.CreateOptions{Name: strings.TrimSpace(name), Worker: strings.TrimSpace(worker), WorkFactor: wf, Lang: a.lang()})
 			clear(pass)
 			return func() tea.Cmd {
 				if err != nil {
-					return s.show(s.text(a.tr("The vault could not be created"), a.explainShort(err), func() tea.Cmd { return s.quit(endQuit) }))
+					return s.show(s.text(a.tr("session.the_vault_could_not"), a.explainShort(err), func() tea.Cmd { return s.quit(endQuit) }))
 				}
 				s.v = v
 				return s.show(s.cardScreen(true))
@@ -103,21 +99,21 @@ func (s *session) cardScreen(first bool) screen {
 	a := s.a
 	card, err := sync.OwnCard(s.v)
 	if err != nil {
-		return s.text(a.tr("Contact card"), a.explainShort(err), s.goHome)
+		return s.text(a.tr("session.contact_card"), a.explainShort(err), s.goHome)
 	}
 	var b strings.Builder
 	if first {
-		b.WriteString(a.tr("The vault is ready.") + "\n\n")
+		b.WriteString(a.tr("session.the_vault_ready") + "\n\n")
 	}
-	b.WriteString(a.tr("This is the vault's contact card. A partner adds it with 'fieldvault contact add';\n'fieldvault card > card.txt' writes it to a file to carry to them.") + "\n\n")
-	b.WriteString(a.trf("Fingerprint: %s", card.Fingerprint()) + "\n")
-	b.WriteString(a.tr("Read the fingerprint aloud to the partner: theirs must be the same.") + "\n\n")
+	b.WriteString(a.tr("session.this_vaults_contact_card") + "\n\n")
+	b.WriteString(a.trf("session.fingerprint", card.Fingerprint()) + "\n")
+	b.WriteString(a.tr("session.read_fingerprint_aloud_partner") + "\n\n")
 	line := card.String()
 	for w := 72; len(line) > w; line = line[w:] {
 		b.WriteString(line[:w] + "\n")
 	}
 	b.WriteString(line + "\n")
-	return s.text(a.tr("Contact card"), b.String(), s.goHome)
+	return s.text(a.tr("session.contact_card"), b.String(), s.goHome)
 }
 
 // partnerScreen adds a partner from their contact card, pasted or read
@@ -126,8 +122,8 @@ func (s *session) cardScreen(first bool) screen {
 func (s *session) partnerScreen() screen {
 	a := s.a
 	var line string
-	in := huh.NewInput().Title(a.tr("Paste the partner's contact card, or type the path of a file holding it")).
-		Description(a.tr("The card is the line 'fieldvault card' prints on their laptop. Leave it empty to go back.")).
+	in := huh.NewInput().Title(a.tr("session.paste_partners_contact_card")).
+		Description(a.tr("session.the_card_line_fieldvault")).
 		Value(&line).CharLimit(4096)
 	return s.form("", func() tea.Cmd {
 		line = strings.TrimSpace(line)
@@ -137,13 +133,13 @@ func (s *session) partnerScreen() screen {
 		if !strings.HasPrefix(line, "fieldvault-card-") {
 			data, err := os.ReadFile(expandHome(line))
 			if err != nil {
-				return s.show(s.text(a.tr("Add a partner"), a.trf("Cannot read %s: it is neither a contact card nor a file holding one.", line), s.goHome))
+				return s.show(s.text(a.tr("session.add_partner"), a.trf("session.cannot_read_neither_contact", line), s.goHome))
 			}
 			line = string(data)
 		}
 		card, err := partnerCard(line)
 		if err != nil {
-			return s.show(s.text(a.tr("Add a partner"), a.explainShort(err), s.goHome))
+			return s.show(s.text(a.tr("session.add_partner"), a.explainShort(err), s.goHome))
 		}
 		return s.show(s.confirmPartnerScreen(card))
 	}, huh.NewGroup(in))
@@ -154,9 +150,9 @@ func (s *session) partnerScreen() screen {
 func (s *session) confirmPartnerScreen(card sync.Card) screen {
 	a := s.a
 	add := false
-	c := huh.NewConfirm().Title(a.trf("Add %s?", card.Name)).
-		Description(a.trf("Fingerprint: %s", card.Fingerprint()) + "\n" + a.tr("Read the fingerprint aloud to the partner: theirs must be the same.")).
-		Affirmative(a.tr("Add")).Negative(a.tr("Back")).Value(&add)
+	c := huh.NewConfirm().Title(a.trf("session.add", card.Name)).
+		Description(a.trf("session.fingerprint", card.Fingerprint()) + "\n" + a.tr("session.read_fingerprint_aloud_partner")).
+		Affirmative(a.tr("session.add_2")).Negative(a.tr("session.back")).Value(&add)
 	return s.form("", func() tea.Cmd {
 		if !add {
 			return s.goHome()
@@ -164,7 +160,7 @@ func (s *session) confirmPartnerScreen(card sync.Card) screen {
 		if _, err := addPartner(s.v, card); err != nil {
 			return s.home(a.explainShort(err))
 		}
-		return s.home(a.trf("Added %s. Fingerprint: %s", card.Name, card.Fingerprint()))
+		return s.home(a.trf("session.added_fingerprint", card.Name, card.Fingerprint()))
 	}, huh.NewGroup(c))
 }
 
@@ -172,27 +168,27 @@ func (s *session) confirmPartnerScreen(card sync.Card) screen {
 func (s *session) unlockScreen(notice string) screen {
 	a := s.a
 	var p string
-	in := huh.NewInput().Title(a.tr("Passphrase")).EchoMode(huh.EchoModePassword).Value(&p)
-	head := a.trf("Unlock the vault at %s", s.path)
+	in := huh.NewInput().Title(a.tr("session.passphrase")).EchoMode(huh.EchoModePassword).Value(&p)
+	head := a.trf("session.unlock_vault_at", s.path)
 	if left, warn := attemptsLeft(s.v); warn && left == 1 {
-		head += "\n" + a.tr("1 attempt left before the vault is erased.")
+		head += "\n" + a.tr("session.1_attempt_left_before")
 	} else if warn {
-		head += "\n" + a.trf("%d attempts left before the vault is erased.", left)
+		head += "\n" + a.trn("session.attempts_left_before_vault", left, left)
 	}
 	if notice != "" {
 		head = notice + "\n\n" + head
 	}
 	return s.form(head, func() tea.Cmd {
 		pass := []byte(p)
-		return s.job(a.tr("Unlocking…"), func() func() tea.Cmd {
+		return s.job(a.tr("session.unlocking"), func() func() tea.Cmd {
 			err := s.v.Unlock(pass)
 			clear(pass)
 			return func() tea.Cmd {
 				switch {
 				case errors.Is(err, vault.ErrErased):
-					return s.show(s.text(a.tr("The vault was erased"), a.explainShort(err), func() tea.Cmd { return s.quit(endQuit) }))
+					return s.show(s.text(a.tr("session.the_vault_was_erased"), a.explainShort(err), func() tea.Cmd { return s.quit(endQuit) }))
 				case errors.Is(err, vault.ErrWrongPassphrase):
-					return s.show(s.unlockScreen(a.tr("Wrong passphrase. Check Caps Lock and the keyboard layout, and try again.")))
+					return s.show(s.unlockScreen(a.tr("session.wrong_passphrase_check_caps")))
 				case err != nil:
 					return s.show(s.unlockScreen(a.explainShort(err)))
 				}
@@ -222,23 +218,23 @@ func (s *session) home(notice string) tea.Cmd {
 		}
 	}
 	choice := "intake"
-	opts := []huh.Option[string]{huh.NewOption(a.tr("New intake"), "intake")}
+	opts := []huh.Option[string]{huh.NewOption(a.tr("session.new_intake"), "intake")}
 	if drafts > 0 {
-		opts = append(opts, huh.NewOption(a.trf("Resume a draft (%d)", drafts), "resume"))
+		opts = append(opts, huh.NewOption(a.trf("session.resume_draft", drafts), "resume"))
 	}
 	opts = append(opts,
-		huh.NewOption(a.trf("Records (%d)", records), "records"),
-		huh.NewOption(a.tr("Outbox"), "outbox"),
-		huh.NewOption(a.tr("Export to USB"), "export"),
-		huh.NewOption(a.tr("Import a bundle or receipt"), "import"),
-		huh.NewOption(a.tr("This vault's contact card"), "card"),
-		huh.NewOption(a.tr("Add a partner"), "partner"),
-		huh.NewOption(a.tr("Language: English / Bahasa Indonesia"), "lang"),
-		huh.NewOption(a.tr("Wipe this vault (emergency)"), "wipe"),
-		huh.NewOption(a.tr("Lock"), "lock"),
-		huh.NewOption(a.tr("Quit"), "quit"),
+		huh.NewOption(a.trf("session.records", records), "records"),
+		huh.NewOption(a.tr("session.outbox"), "outbox"),
+		huh.NewOption(a.tr("session.export_usb"), "export"),
+		huh.NewOption(a.tr("session.import_bundle_receipt"), "import"),
+		huh.NewOption(a.tr("session.this_vaults_contact_card_2"), "card"),
+		huh.NewOption(a.tr("session.add_partner"), "partner"),
+		huh.NewOption(a.tr("session.language_english_bahasa_indonesia"), "lang"),
+		huh.NewOption(a.tr("session.wipe_this_vault_emergency"), "wipe"),
+		huh.NewOption(a.tr("session.lock"), "lock"),
+		huh.NewOption(a.tr("session.quit"), "quit"),
 	)
-	sel := huh.NewSelect[string]().Title(a.tr("What would you like to do?")).Options(opts...).Value(&choice)
+	sel := huh.NewSelect[string]().Title(a.tr("session.what_would_you_like")).Options(opts...).Value(&choice)
 	return s.show(s.form(notice, func() tea.Cmd {
 		switch choice {
 		case "intake":
@@ -252,7 +248,7 @@ func (s *session) home(notice string) tea.Cmd {
 		case "export":
 			return s.show(s.exportScreen())
 		case "import":
-			return s.show(s.folderScreen(a.tr("Import from which folder?"), s.importFileScreen))
+			return s.show(s.folderScreen(a.tr("session.import_from_which_folder"), s.importFileScreen))
 		case "card":
 			return s.show(s.cardScreen(false))
 		case "partner":
@@ -262,7 +258,7 @@ func (s *session) home(notice string) tea.Cmd {
 		case "wipe":
 			return s.show(s.wipeScreen())
 		case "lock":
-			return s.lock(a.tr("Locked."))
+			return s.lock(a.tr("session.locked"))
 		}
 		return s.quit(endQuit)
 	}, huh.NewGroup(sel)))
@@ -274,7 +270,7 @@ func (s *session) intakeScreen() screen {
 	a := s.a
 	all, err := questionnaires(s.v)
 	if err != nil {
-		return s.text(a.tr("New intake"), a.explainShort(err), s.goHome)
+		return s.text(a.tr("session.new_intake"), a.explainShort(err), s.goHome)
 	}
 	if len(all) == 1 {
 		return s.intakeLangScreen(all[0])
@@ -284,9 +280,9 @@ func (s *session) intakeScreen() screen {
 	for _, sc := range all {
 		opts = append(opts, huh.NewOption(sc.Title.In(a.lang())+" ("+sc.ID+" "+sc.Version+")", sc.ID))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
-	sel := huh.NewSelect[string]().Title(a.tr("Which questionnaire?")).Options(opts...).Value(&id)
-	return s.form(a.tr("Every questionnaire opens with the same consent questions."), func() tea.Cmd {
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
+	sel := huh.NewSelect[string]().Title(a.tr("session.which_questionnaire")).Options(opts...).Value(&id)
+	return s.form(a.tr("session.every_questionnaire_opens_same"), func() tea.Cmd {
 		for _, sc := range all {
 			if sc.ID == id {
 				return s.show(s.intakeLangScreen(sc))
@@ -305,9 +301,9 @@ func (s *session) intakeLangScreen(sc *schema.Schema) screen {
 	for _, l := range sc.Languages {
 		opts = append(opts, huh.NewOption(languageName(l), l))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
-	sel := huh.NewSelect[string]().Title(a.tr("In which language is the interview?")).Options(opts...).Value(&lang)
-	return s.form(a.tr("The language the person is most at ease in. The questions and the consent script are shown in it."), func() tea.Cmd {
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
+	sel := huh.NewSelect[string]().Title(a.tr("session.in_which_language_interview")).Options(opts...).Value(&lang)
+	return s.form(a.tr("session.the_language_person_most"), func() tea.Cmd {
 		if lang == backValue {
 			return s.goHome()
 		}
@@ -373,17 +369,17 @@ func (s *session) interviewEnded() tea.Cmd {
 		err = sess.Save()
 	}
 	if err != nil {
-		return s.home(a.trf("The interview could not be saved: %s.", a.explainShort(err)))
+		return s.home(a.trf("session.the_interview_could_not", a.explainShort(err)))
 	}
 	e := sess.Engine
 	if e.Declined() || !e.Consented() {
 		if sess.ID == "" {
-			return s.home(a.tr("The interview ended before consent; nothing was stored."))
+			return s.home(a.tr("session.the_interview_ended_before"))
 		}
-		return s.home(a.trf("Recorded that consent was not given (%s).", shortID(sess.ID)))
+		return s.home(a.trf("session.recorded_consent_was_not", shortID(sess.ID)))
 	}
-	notice := a.trf("Saved record %s (triage: %s).", shortID(sess.ID), e.Triage().Level)
-	return s.show(s.text(a.trf("Record %s", shortID(sess.ID)), e.Summary(), func() tea.Cmd { return s.home(notice) }))
+	notice := a.trf("session.saved_record_triage", shortID(sess.ID), e.Triage().Level)
+	return s.show(s.text(a.trf("session.record", shortID(sess.ID)), e.Summary(), func() tea.Cmd { return s.home(notice) }))
 }
 
 // resumeScreen lists the drafts.
@@ -392,12 +388,12 @@ func (s *session) resumeScreen(sums []vault.Summary) screen {
 	var opts []huh.Option[string]
 	for _, x := range sums {
 		if x.Status == vault.StatusDraft {
-			opts = append(opts, huh.NewOption(a.trf("%s  started %s", shortID(x.ID), x.Created), x.ID))
+			opts = append(opts, huh.NewOption(a.trf("session.started", shortID(x.ID), x.Created), x.ID))
 		}
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
 	var id string
-	sel := huh.NewSelect[string]().Title(a.tr("Which draft?")).Options(opts...).Value(&id)
+	sel := huh.NewSelect[string]().Title(a.tr("session.which_draft")).Options(opts...).Value(&id)
 	return s.form("", func() tea.Cmd {
 		if id == backValue {
 			return s.goHome()
@@ -425,18 +421,18 @@ func (s *session) recordsScreen(sums []vault.Summary, selected string) screen {
 		if len(opts) == mostListed {
 			break
 		}
-		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %-9s  %s  %s", shortID(x.ID), a.trValue(string(x.Status)), x.Created, dash(x.Triage)), x.ID))
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %-9s  %s  %s", shortID(x.ID), a.status(string(x.Status)), x.Created, dash(x.Triage)), x.ID))
 	}
 	if len(opts) == 0 {
-		return s.text(a.tr("Records"), a.tr("No records yet."), s.goHome)
+		return s.text(a.tr("session.records_2"), a.tr("session.no_records_yet"), s.goHome)
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
 	id := selected
-	desc := a.tr("ID, status, day taken, triage. Choose one to see it.")
+	desc := a.tr("session.id_status_day_taken")
 	if len(opts) > mostListed {
-		desc += " " + a.trf("The newest %d are listed; 'fieldvault list' shows all.", mostListed)
+		desc += " " + a.trn("session.the_newest_listed_fieldvault", mostListed, mostListed)
 	}
-	sel := huh.NewSelect[string]().Title(a.tr("Records")).Options(opts...).Value(&id)
+	sel := huh.NewSelect[string]().Title(a.tr("session.records_2")).Options(opts...).Value(&id)
 	return s.form(desc, func() tea.Cmd {
 		if id == backValue {
 			return s.goHome()
@@ -458,11 +454,11 @@ func (s *session) recordScreen(sums []vault.Summary, id string) screen {
 		body, err = a.recordText(s.v, r, true)
 	}
 	if err != nil {
-		return s.text(a.tr("Record"), a.explainShort(err), back)
+		return s.text(a.tr("session.record_2"), a.explainShort(err), back)
 	}
 	// Sensitive answers stay hidden until the worker asks for them: others
 	// may see the screen.
-	t := s.text(a.trf("Record %s", shortID(id)), body, back)
+	t := s.text(a.trf("session.record", shortID(id)), body, back)
 	t.reveal = func(show bool) string {
 		text, err := a.recordText(s.v, r, !show)
 		if err != nil {
@@ -482,7 +478,7 @@ func (s *session) outboxes(title string) ([]sync.Outbox, screen) {
 		return nil, s.text(title, a.explainShort(err), s.goHome)
 	}
 	if len(boxes) == 0 {
-		return nil, s.text(title, a.tr("No partners yet: add one with 'fieldvault contact add'."), s.goHome)
+		return nil, s.text(title, a.tr("session.no_partners_yet_add"), s.goHome)
 	}
 	return boxes, nil
 }
@@ -490,48 +486,48 @@ func (s *session) outboxes(title string) ([]sync.Outbox, screen) {
 // outboxScreen shows, per partner, what waits and what came back.
 func (s *session) outboxScreen() screen {
 	a := s.a
-	boxes, stop := s.outboxes(a.tr("Outbox"))
+	boxes, stop := s.outboxes(a.tr("session.outbox"))
 	if stop != nil {
 		return stop
 	}
 	var b strings.Builder
 	for _, o := range boxes {
 		fmt.Fprintf(&b, "%s  (%s)\n", o.Contact, o.Fingerprint)
-		fmt.Fprintf(&b, "  %s\n", a.trf("records waiting to be sent: %d", o.Waiting))
-		fmt.Fprintf(&b, "  %s\n", a.trf("withdrawals not yet confirmed: %d", o.Withdrawals))
+		fmt.Fprintf(&b, "  %s\n", a.trf("session.records_waiting_sent", o.Waiting))
+		fmt.Fprintf(&b, "  %s\n", a.trf("session.withdrawals_not_yet_confirmed", o.Withdrawals))
 		if o.LastSeq > 0 {
-			fmt.Fprintf(&b, "  %s\n", a.trf("last bundle: #%d on %s", o.LastSeq, day(o.LastSent)))
+			fmt.Fprintf(&b, "  %s\n", a.trf("session.last_bundle", o.LastSeq, day(o.LastSent)))
 		} else {
-			fmt.Fprintf(&b, "  %s\n", a.tr("last bundle: none yet"))
+			fmt.Fprintf(&b, "  %s\n", a.tr("session.last_bundle_none_yet"))
 		}
-		fmt.Fprintf(&b, "  %s\n", a.trf("last receipt: %s", day(o.LastReceipt)))
+		fmt.Fprintf(&b, "  %s\n", a.trf("session.last_receipt", day(o.LastReceipt)))
 		if o.NotShared > 0 {
-			fmt.Fprintf(&b, "  %s\n", a.trf("not shared with them (no consent): %d", o.NotShared))
+			fmt.Fprintf(&b, "  %s\n", a.trf("session.not_shared_them_no", o.NotShared))
 		}
 		b.WriteString("\n")
 	}
-	return s.text(a.tr("Outbox"), b.String(), s.goHome)
+	return s.text(a.tr("session.outbox"), b.String(), s.goHome)
 }
 
 // exportScreen chooses the partner, then the folder, then writes the bundle.
 func (s *session) exportScreen() screen {
 	a := s.a
-	boxes, stop := s.outboxes(a.tr("Export to USB"))
+	boxes, stop := s.outboxes(a.tr("session.export_usb"))
 	if stop != nil {
 		return stop
 	}
 	var opts []huh.Option[string]
 	for _, o := range boxes {
-		opts = append(opts, huh.NewOption(a.trf("%s: %d waiting, %d withdrawals", o.Contact, o.Waiting, o.Withdrawals), o.Contact))
+		opts = append(opts, huh.NewOption(a.trf("session.waiting_withdrawals", o.Contact, o.Waiting, o.Withdrawals), o.Contact))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
 	var to string
-	sel := huh.NewSelect[string]().Title(a.tr("For which partner?")).Options(opts...).Value(&to)
-	return s.form(a.tr("Only records the person agreed to share with that partner go in. Drafts and refusals never leave."), func() tea.Cmd {
+	sel := huh.NewSelect[string]().Title(a.tr("session.for_which_partner")).Options(opts...).Value(&to)
+	return s.form(a.tr("session.only_records_person_agreed"), func() tea.Cmd {
 		if to == backValue {
 			return s.goHome()
 		}
-		return s.show(s.folderScreen(a.trf("Write the bundle for %s into which folder?", to), func(dir string) screen {
+		return s.show(s.folderScreen(a.trf("session.write_bundle_into_which", to), func(dir string) screen {
 			return s.exporting(to, dir)
 		}))
 	}, huh.NewGroup(sel))
@@ -539,17 +535,18 @@ func (s *session) exportScreen() screen {
 
 func (s *session) exporting(to, dir string) screen {
 	a := s.a
-	return &startScreen{s.job(a.tr("Writing the bundle…"), func() func() tea.Cmd {
+	return &startScreen{s.job(a.tr("session.writing_bundle"), func() func() tea.Cmd {
 		res, err := sync.Export(s.v, to, dir, sync.ExportOptions{})
 		return func() tea.Cmd {
 			switch {
 			case errors.Is(err, sync.ErrNothingToExport):
-				return s.home(a.trf("Nothing new to send to %s.", to))
+				return s.home(a.trf("session.nothing_new_send", to))
 			case err != nil:
-				return s.home(a.trf("No bundle was written: %s.", a.explainShort(err)))
+				return s.home(a.trf("session.no_bundle_was_written", a.explainShort(err)))
 			}
 			m := res.Manifest
-			return s.home(a.trf("Wrote bundle %d for %s: %d records, %d withdrawal notices, in %s", m.Seq, res.Contact, len(m.Records), len(m.Withdrawals), res.Path))
+			return s.home(a.trf("session.wrote_bundle_records_withdrawal", m.Seq, res.Contact,
+				a.trn("plural.records", len(m.Records), len(m.Records)), a.trn("plural.withdrawal_notices", len(m.Withdrawals), len(m.Withdrawals)), res.Path))
 		}
 	})}
 }
@@ -569,11 +566,11 @@ func (s *session) folderScreen(title string, then func(dir string) screen) scree
 	for _, d := range removableDrives() {
 		opts = append(opts, huh.NewOption(d, d))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Type a folder…"), "\x00type"), huh.NewOption(a.tr("Back"), backValue))
+	opts = append(opts, huh.NewOption(a.tr("session.type_folder"), "\x00type"), huh.NewOption(a.tr("session.back"), backValue))
 	var dir string
-	desc := a.tr("No removable drive was found; plug in the USB stick, or type a folder.")
+	desc := a.tr("session.no_removable_drive_was")
 	if len(opts) > 2 {
-		desc = a.tr("Removable drives found on this laptop.")
+		desc = a.tr("session.removable_drives_found_this")
 	}
 	sel := huh.NewSelect[string]().Title(title).Options(opts...).Value(&dir)
 	return s.form(desc, func() tea.Cmd {
@@ -590,14 +587,14 @@ func (s *session) folderScreen(title string, then func(dir string) screen) scree
 func (s *session) typeFolderScreen(title string, then func(dir string) screen) screen {
 	a := s.a
 	var dir string
-	in := huh.NewInput().Title(title).Description(a.tr("A folder path. Leave it empty to go back.")).Value(&dir).
+	in := huh.NewInput().Title(title).Description(a.tr("session.a_folder_path_leave")).Value(&dir).
 		Validate(func(v string) error {
 			if strings.TrimSpace(v) == "" {
 				return nil
 			}
 			fi, err := os.Stat(expandHome(strings.TrimSpace(v)))
 			if err != nil || !fi.IsDir() {
-				return errors.New(a.tr("There is no folder there."))
+				return errors.New(a.tr("session.there_no_folder_there"))
 			}
 			return nil
 		})
@@ -623,16 +620,16 @@ func (s *session) importFileScreen(dir string) screen {
 	a := s.a
 	files := s.importable(bundleFiles(dir))
 	if len(files) == 0 {
-		return s.text(a.tr("Import a bundle or receipt"), a.trf("There is no bundle or receipt for this vault in %s that was not imported already.", dir), s.goHome)
+		return s.text(a.tr("session.import_bundle_receipt"), a.trf("session.there_no_bundle_receipt", dir), s.goHome)
 	}
 	var opts []huh.Option[string]
 	for _, f := range files {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %s  %s", a.trValue(sync.KindOfName(filepath.Base(f.path))), filepath.Base(f.path), day(f.mod)), f.path))
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %s  %s", a.tr("kind."+sync.KindOfName(filepath.Base(f.path))), filepath.Base(f.path), day(f.mod)), f.path))
 	}
-	opts = append(opts, huh.NewOption(a.tr("Back"), backValue))
+	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
 	var file string
-	sel := huh.NewSelect[string]().Title(a.tr("Which file?")).Options(opts...).Value(&file)
-	return s.form(a.tr("Everything is checked before the vault changes; a file that is not addressed to this vault, not signed by a known partner, or altered is refused."), func() tea.Cmd {
+	sel := huh.NewSelect[string]().Title(a.tr("session.which_file")).Options(opts...).Value(&file)
+	return s.form(a.tr("session.everything_checked_before_vault"), func() tea.Cmd {
 		if file == backValue {
 			return s.goHome()
 		}
@@ -642,20 +639,21 @@ func (s *session) importFileScreen(dir string) screen {
 
 func (s *session) importing(file string) tea.Cmd {
 	a := s.a
-	return s.job(a.tr("Checking and importing…"), func() func() tea.Cmd {
+	return s.job(a.tr("session.checking_importing"), func() func() tea.Cmd {
 		res, err := sync.Import(s.v, file, sync.ReceiptDir(file))
 		return func() tea.Cmd {
 			switch {
 			case err != nil:
-				return s.home(a.trf("Not imported: %s.", a.explainShort(err)))
+				return s.home(a.trf("session.not_imported", a.explainShort(err)))
 			case res.Seen:
-				return s.home(a.trf("This %s from %s was imported before; nothing changed.", a.trValue(res.Kind), res.Sender.Name))
+				return s.home(a.trf("session.this_from_was_imported", a.tr("kind."+res.Kind), res.Sender.Name))
 			case res.Kind == sync.KindReceipt:
-				return s.home(a.trf("Receipt from %s: %d records delivered, %d deletions confirmed.", res.Sender.Name, res.Delivered, res.Confirmed))
+				return s.home(a.trf("session.receipt_from_records_delivered", res.Sender.Name,
+					a.trn("import.records_delivered", res.Delivered, res.Delivered), a.trn("import.deletions_confirmed", res.Confirmed, res.Confirmed)))
 			}
-			n := a.trf("Imported bundle %d from %s: %d records new or updated, %d deleted by withdrawal. Receipt: %s", res.Manifest.Seq, res.Sender.Name, res.Added, res.Deleted, res.ReceiptPath)
+			n := a.trf("session.imported_bundle_from_records", res.Manifest.Seq, res.Sender.Name, res.Added, res.Deleted, res.ReceiptPath)
 			if res.Gap > 0 {
-				n += "\n" + a.trf("%d earlier bundles from %s never arrived (a lost USB stick?); ask them to export again with --all.", res.Gap, res.Sender.Name)
+				n += "\n" + a.trn("session.earlier_bundles_from_never", res.Gap, res.Gap, res.Sender.Name)
 			}
 			return s.home(n)
 		}
@@ -709,7 +707,7 @@ func (s *session) langScreen() screen {
 	a := s.a
 	l := a.lang()
 	var opts []huh.Option[string]
-	for _, x := range uiLanguages {
+	for _, x := range catalog.Languages() {
 		opts = append(opts, huh.NewOption(languageName(x), x))
 	}
 	sel := huh.NewSelect[string]().Title("Language / Bahasa").Options(opts...).Value(&l)
@@ -732,15 +730,15 @@ func (s *session) langScreen() screen {
 // go back.
 func (s *session) wipeScreen() screen {
 	a := s.a
-	body := a.tr("Wiping destroys this vault for good: the keys that open it are overwritten, then the file is removed. No passphrase opens it afterwards, nor any copy made from now on.")
+	body := a.tr("session.wiping_destroys_this_vault")
 	if n, err := s.v.Unconfirmed(); err != nil {
-		return s.text(a.tr("Wipe this vault"), a.explainShort(err), s.goHome)
+		return s.text(a.tr("session.wipe_this_vault"), a.explainShort(err), s.goHome)
 	} else if n > 0 {
-		body += "\n\n" + a.trf("%d records in this vault have not been confirmed by any partner; wiping loses them for good", n) + "."
+		body += "\n\n" + a.trn("session.records_this_vault_have", n, n) + "."
 	}
 	next := false
-	c := huh.NewConfirm().Title(a.tr("Wipe this vault?")).
-		Affirmative(a.tr("Continue")).Negative(a.tr("Back")).Value(&next)
+	c := huh.NewConfirm().Title(a.tr("session.wipe_this_vault_2")).
+		Affirmative(a.tr("session.continue")).Negative(a.tr("session.back")).Value(&next)
 	return s.form(body, func() tea.Cmd {
 		if !next {
 			return s.goHome()
@@ -754,27 +752,27 @@ func (s *session) wipeNameScreen() screen {
 	a := s.a
 	info, err := s.v.Info()
 	if err != nil {
-		return s.text(a.tr("Wipe this vault"), a.explainShort(err), s.goHome)
+		return s.text(a.tr("session.wipe_this_vault"), a.explainShort(err), s.goHome)
 	}
 	name := wipeWord(info)
 	var typed string
-	in := huh.NewInput().Title(a.trf("Type the vault's name (%s) to wipe it now", name)).
-		Description(a.tr("Leave it empty to go back.")).Value(&typed)
+	in := huh.NewInput().Title(a.trf("session.type_vaults_name_wipe", name)).
+		Description(a.tr("session.leave_empty_go_back")).Value(&typed)
 	return s.form("", func() tea.Cmd {
 		switch strings.TrimSpace(typed) {
 		case "":
 			return s.goHome()
 		case name:
 		default:
-			return s.home(a.tr("the name did not match; nothing was wiped"))
+			return s.home(a.tr("session.the_name_did_not"))
 		}
-		return s.job(a.tr("Wiping…"), func() func() tea.Cmd {
+		return s.job(a.tr("session.wiping"), func() func() tea.Cmd {
 			err := s.v.Erase()
 			return func() tea.Cmd {
 				if err != nil {
 					return s.home(a.explainShort(err))
 				}
-				return s.show(s.text(a.tr("Wipe this vault"), a.trf("Wiped the vault at %s: no passphrase opens it any more.", s.path), func() tea.Cmd { return s.quit(endQuit) }))
+				return s.show(s.text(a.tr("session.wipe_this_vault"), a.trf("session.wiped_vault_at_no", s.path), func() tea.Cmd { return s.quit(endQuit) }))
 			}
 		})
 	}, huh.NewGroup(in))

@@ -13,14 +13,7 @@ import (
 func newImportCmd(a *app) *cobra.Command {
 	var receiptOut string
 	cmd := &cobra.Command{
-		Use:   "import FILE",
-		Short: "Import a bundle from a field laptop, or a receipt from a partner",
-		Long: `Import a bundle or a receipt. Everything is checked first — that it is
-addressed to this vault, signed by a known contact, and not altered in any
-byte — and the vault is left untouched if anything is wrong (exit code 13).
-A bundle's records are added, and a signed receipt for the sender is written
-beside the bundle (or into --receipt-out). A receipt marks the records it
-confirms as delivered. Importing the same file twice changes nothing.`,
+		Use:  "import FILE",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
@@ -33,40 +26,38 @@ confirms as delivered. Importing the same file twice changes nothing.`,
 					return err
 				}
 				if res.Seen {
-					fmt.Fprintf(a.err, "This %s from %s was imported before; nothing changed.\n", res.Kind, res.Sender.Name)
+					fmt.Fprintln(a.err, a.tr("session.this_from_was_imported", a.tr("kind."+res.Kind), res.Sender.Name))
 					return nil
 				}
 				if res.Kind == sync.KindReceipt {
-					fmt.Fprintf(a.err, "Receipt from %s: %d %s delivered, %d %s confirmed.\n", res.Sender.Name,
-						res.Delivered, plural(res.Delivered, "record", "records"), res.Confirmed, plural(res.Confirmed, "deletion", "deletions"))
+					fmt.Fprintln(a.err, a.tr("import.receipt_from", res.Sender.Name,
+						a.trn("import.records_delivered", res.Delivered, res.Delivered), a.trn("import.deletions_confirmed", res.Confirmed, res.Confirmed)))
 					if res.AnchorErr != nil {
-						a.warn(a.tr("this vault's audit log does not match what %s confirmed: %v. Someone with the vault file may have removed entries; keep the file and tell your coordinator"), res.Sender.Name, res.AnchorErr)
+						a.warn(a.tr("import.this_vaults_audit_log", res.Sender.Name, res.AnchorErr))
 					}
 					return nil
 				}
 				m := res.Manifest
 				if res.Gap > 0 {
-					a.warn("%d earlier %s from %s never arrived (a lost USB stick?); ask them to export again with --all",
-						res.Gap, plural(int(res.Gap), "bundle", "bundles"), res.Sender.Name)
+					a.warn(a.trn("session.earlier_bundles_from_never", int(res.Gap), res.Gap, res.Sender.Name))
 				}
-				fmt.Fprintf(a.err, "Imported bundle %d from %s, made %s: %d %s new or updated, %d deleted by withdrawal.\n",
-					m.Seq, res.Sender.Name, m.Created.Local().Format(time.DateTime), res.Added, plural(res.Added, "record", "records"), res.Deleted)
-				fmt.Fprintf(a.err, "Receipt for %s: %s\n", res.Sender.Name, res.ReceiptPath)
+				fmt.Fprintln(a.err, a.tr("import.imported_bundle", m.Seq, res.Sender.Name, m.Created.Local().Format(time.DateTime),
+					a.trn("import.records_new", res.Added, res.Added), a.trn("import.deleted_by_withdrawal", res.Deleted, res.Deleted)))
+				fmt.Fprintln(a.err, a.tr("import.receipt_for", res.Sender.Name, res.ReceiptPath))
 				fmt.Fprintln(a.out, res.ReceiptPath)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&receiptOut, "receipt-out", "", "folder for the receipt (default: beside the bundle)")
+	cmd.Flags().StringVar(&receiptOut, "receipt-out", "", "")
 	return cmd
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "verify FILE",
-		Short: "Check a bundle or receipt without importing it",
-		Args:  cobra.ExactArgs(1),
+		Use:  "verify FILE",
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
 				ck, err := sync.Verify(v, args[0])
@@ -94,20 +85,20 @@ func newVerifyCmd(a *app) *cobra.Command {
 				if asJSON {
 					return a.printJSON(o)
 				}
-				fmt.Fprintf(a.out, "valid %s from %s (fingerprint %s)\n", o.Kind, o.Sender, o.Fingerprint)
+				fmt.Fprintln(a.out, a.tr("verify.valid", a.tr("kind."+o.Kind), o.Sender, o.Fingerprint))
 				if o.Seq > 0 {
-					fmt.Fprintf(a.out, "bundle %d, made %s\n", o.Seq, o.Created.Local().Format(time.DateTime))
+					fmt.Fprintln(a.out, a.tr("verify.bundle_made", o.Seq, o.Created.Local().Format(time.DateTime)))
 				} else {
-					fmt.Fprintf(a.out, "made %s\n", o.Created.Local().Format(time.DateTime))
+					fmt.Fprintln(a.out, a.tr("verify.made", o.Created.Local().Format(time.DateTime)))
 				}
-				fmt.Fprintf(a.out, "%d %s, %d withdrawal %s\n", o.Records, plural(o.Records, "record", "records"), o.Withdrawals, plural(o.Withdrawals, "notice", "notices"))
+				fmt.Fprintf(a.out, "%s, %s\n", a.trn("plural.records", o.Records, o.Records), a.trn("plural.withdrawal_notices", o.Withdrawals, o.Withdrawals))
 				if o.Imported {
-					fmt.Fprintln(a.out, "already imported")
+					fmt.Fprintln(a.out, a.tr("verify.already_imported"))
 				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }

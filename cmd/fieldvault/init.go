@@ -19,21 +19,14 @@ type initOptions struct {
 func newInitCmd(a *app) *cobra.Command {
 	var opts initOptions
 	cmd := &cobra.Command{
-		Use:   "init",
-		Short: "Create a vault and set its first passphrase",
-		Long: `Create an encrypted vault on this laptop and set its first passphrase.
-
-The passphrase is asked twice in a terminal. Without one, it comes from
-FIELDVAULT_NEW_PASSPHRASE_FILE, FIELDVAULT_PASSPHRASE_FILE (or
---passphrase-file), or FIELDVAULT_PASSPHRASE. It needs at least 10 characters.
-Nobody can recover a vault whose passphrases are all forgotten.`,
+		Use:  "init",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runInit(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.name, "name", "", "name partners will see on this vault's contact card")
-	cmd.Flags().StringVar(&opts.worker, "worker", "", "your name or initials, recorded in the audit log")
+	cmd.Flags().StringVar(&opts.name, "name", "", "")
+	cmd.Flags().StringVar(&opts.worker, "worker", "", "")
 	return cmd
 }
 
@@ -51,7 +44,7 @@ func (a *app) runInit(_ context.Context, opts initOptions) error {
 		return vault.ErrExists
 	}
 	if opts.worker == "" && a.inTTY {
-		fmt.Fprint(a.err, "Your name or initials, for the audit log: ")
+		fmt.Fprint(a.err, a.tr("session.your_name_initials_audit")+": ")
 		line, err := readLine(a.in)
 		if err != nil {
 			return errCancelled
@@ -64,7 +57,7 @@ func (a *app) runInit(_ context.Context, opts initOptions) error {
 	} else if p == nil {
 		src = a.currentSource()
 	}
-	p, err := a.newPassphrase(src, "New passphrase")
+	p, err := a.newPassphrase(src, a.tr("init.new_passphrase"))
 	if err != nil {
 		return err
 	}
@@ -78,7 +71,7 @@ func (a *app) runInit(_ context.Context, opts initOptions) error {
 		return err
 	}
 	defer v.Close()
-	fmt.Fprintf(a.err, "Created an encrypted vault at %s\n", path)
-	fmt.Fprintln(a.err, "Keep the passphrase safe: without it nobody, not even fieldvault's makers, can open the vault.")
+	fmt.Fprintln(a.err, a.tr("init.created", path))
+	fmt.Fprintln(a.err, a.tr("init.keep_safe"))
 	return nil
 }

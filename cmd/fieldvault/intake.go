@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
@@ -25,45 +26,15 @@ type intakeOptions struct {
 func newIntakeCmd(a *app) *cobra.Command {
 	var opts intakeOptions
 	cmd := &cobra.Command{
-		Use:   "intake",
-		Short: "Interview a survivor, with their consent, about what they need now",
-		Long: `Interview a survivor about their immediate needs, consent first.
-
-In a terminal the questionnaire is asked one page at a time, and an
-encrypted draft is saved after every page: if the interview is interrupted,
-'fieldvault resume ID' continues it. --accessible (or FIELDVAULT_ACCESSIBLE=1,
-or TERM=dumb) asks line by line instead, for screen readers and basic
-terminals.
-
---answers FILE enters intakes from a file (- for standard input): one JSON
-object, or JSON Lines with one intake per line, for example
-
-  {"schema": "rescue-needs", "lang": "en", "answers": {
-     "consent.interview": true, "consent.given_by": "self", "person.minor": false,
-     "consent.store": true, "consent.share": [], "consent.referral": ["shelter"],
-     "consent.followup": false, "person.name": "Ayu", "shelter.needed_tonight": true}}
-
-A FILE ending in .csv or .xlsx is a spreadsheet: a first row of question
-IDs (and optionally the columns schema, lang and ref), then one intake per
-row. Yes/no cells take yes, no, true, false, 1, 0, ya or tidak; several
-choices are joined with ";"; empty cells are skipped. 'fieldvault schema
-template' writes a blank one.
-
-A question left out is skipped ("prefer not to answer") unless it is
-required. If any intake is wrong, every mistake is listed and nothing is
-stored. Intakes are then stored in batches; one already stored (the same
-answers, from an earlier run of a file) is not stored again, so a file can
-be run again after a crash or a correction. The same answers twice in one
-file are two people, with a warning; give each paper form a "ref" (its
-number) to tell them apart. The new record IDs are printed, one per line.`,
+		Use:  "intake",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runIntake(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.schema, "schema", "", "questionnaire `ID or FILE` (default rescue-needs)")
-	cmd.Flags().StringVar(&opts.lang, "lang", "", "the interview's `LANGUAGE`, one the questionnaire has (default: the interface's, else its first)")
-	cmd.Flags().StringVar(&opts.answers, "answers", "", "enter intakes from `FILE` (- for standard input) instead of asking")
+	cmd.Flags().StringVar(&opts.schema, "schema", "", "")
+	cmd.Flags().StringVar(&opts.lang, "lang", "", "")
+	cmd.Flags().StringVar(&opts.answers, "answers", "", "")
 	return cmd
 }
 
@@ -82,7 +53,7 @@ func resolveIn(v *vault.Vault, s *schema.Schema, opts intakeOptions) (*schema.Sc
 // checkLang refuses an interview language the questionnaire does not have.
 func checkLang(s *schema.Schema, lang string) error {
 	if lang != "" && !s.HasLanguage(lang) {
-		return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, lang, strings.Join(s.Languages, ", "))
+		return usageErr("schema.no_language", s.ID, lang, strings.Join(s.Languages, ", "))
 	}
 	return nil
 }
@@ -93,11 +64,11 @@ func loadSchema(idOrFile string) (*schema.Schema, error) {
 	var ve *schema.ValidationError
 	switch {
 	case errors.Is(err, schema.ErrUnknown):
-		return nil, withHint(usageErr("there is no questionnaire %q", idOrFile), "run 'fieldvault schema list' to see the questionnaires, or give a questionnaire file")
+		return nil, withHint(usageErr("schema.unknown", idOrFile), "hint.schema_list_or_file")
 	case errors.As(err, &ve):
-		return nil, withHint(fmt.Errorf("%s: %w", idOrFile, err), fmt.Sprintf("run 'fieldvault schema validate %s' to see every problem", idOrFile))
+		return nil, withHint(errorf("schema.invalid_file", idOrFile, err), "hint.schema_validate", idOrFile)
 	case err != nil:
-		return nil, fmt.Errorf("read questionnaire: %w", err)
+		return nil, errorf("schema.cannot_read", err)
 	}
 	return s, nil
 }
@@ -115,14 +86,14 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 			return err
 		}
 	}
-	if a.langFlag == "" && supportedLang(opts.lang) {
+	if a.langFlag == "" && catalog.Supported(opts.lang) {
 		// intake's --lang, the interview's language, speaks for the interface too.
 		a.langFlag = opts.lang
 	}
 	if opts.answers != "" {
 		return a.runBulkIntake(s, opts)
 	}
-	if err := a.needTerminal("use --answers FILE to enter answers from a file, or --accessible for plain line-by-line prompts"); err != nil {
+	if err := a.needTerminal("hint.answers_or_accessible"); err != nil {
 		return err
 	}
 	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
@@ -159,7 +130,7 @@ func (a *app) needTerminal(hint string) error {
 	if a.inTTY || a.accessible() {
 		return nil
 	}
-	return withHint(usageErr("an interview needs a terminal"), hint)
+	return withHint(usageErr("intake.needs_terminal"), hint)
 }
 
 // interview runs a session with the runner this terminal calls for, and
@@ -182,9 +153,9 @@ func (a *app) interview(ctx context.Context, sess *intake.Session) error {
 	e := sess.Engine
 	switch {
 	case e.Declined() || !e.Consented():
-		fmt.Fprintf(a.err, "Recorded that consent was not given: %s\n", sess.ID)
+		fmt.Fprintln(a.err, a.tr("intake.declined", sess.ID))
 	default:
-		fmt.Fprintf(a.err, "Saved record %s (triage: %s)\n", sess.ID, e.Triage().Level)
+		fmt.Fprintln(a.err, a.tr("intake.saved", sess.ID, a.tr("triage."+e.Triage().Level)))
 	}
 	fmt.Fprintln(a.out, sess.ID)
 	return nil
@@ -204,19 +175,12 @@ func (a *app) interrupted(sess *intake.Session, err error) error {
 		if cancelled {
 			return errCancelled
 		}
-		return withHint(errors.New("the input ended before consent was given; nothing was stored"),
-			"give an answer to every consent question, or use --answers for a file")
+		return withHint(errorf("intake.ended_before_consent"), "hint.answer_consent")
 	}
-	what := "interrupted"
-	if !cancelled {
-		what = "the input ended"
-	}
-	msg := fmt.Errorf("%s; the pages answered so far are saved as draft %s", what, sess.ID)
-	hint := "continue with 'fieldvault resume " + sess.ID + "'"
 	if cancelled {
-		return &cancelError{withHint(msg, hint)}
+		return &cancelError{withHint(errorf("intake.interrupted_draft", sess.ID), "hint.resume", sess.ID)}
 	}
-	return withHint(msg, hint)
+	return withHint(errorf("intake.ended_draft", sess.ID), "hint.resume", sess.ID)
 }
 
 // cancelError is an interrupted interview: exit 130, with its own message.
@@ -228,11 +192,11 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 	var r io.Reader
 	name := opts.answers
 	if name == "-" {
-		r, name = a.in, a.tr("standard input")
+		r, name = a.in, a.tr("intake.standard_input")
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return fmt.Errorf("cannot read the answers file: %w", err)
+			return errorf("intake.cannot_read_answers", err)
 		}
 		defer f.Close()
 		r = f
@@ -244,7 +208,7 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 	case ".xlsx":
 		rows, closeBook, err := intake.XLSXRows(r)
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", name, err)
+			return errorf("errors.cannot_read", name, err)
 		}
 		defer closeBook()
 		table = rows
@@ -254,7 +218,7 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		if err != nil {
 			return err
 		}
-		checking, bar := a.progress(a.tr("Checking intakes")), a.progress(a.tr("Storing intakes"))
+		checking, bar := a.progress(a.tr("intake.checking_intakes")), a.progress(a.tr("intake.storing_intakes"))
 		bo := intake.BulkOptions{
 			Schema:  s,
 			Lookup:  lookupIn(v),
@@ -279,40 +243,31 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 			const most = 50
 			for i, e := range be.Errors {
 				if i == most {
-					fmt.Fprintf(a.err, "fieldvault: %s\n", a.trf("... and %d more", len(be.Errors)-most+be.More))
+					fmt.Fprintf(a.err, "fieldvault: %s\n", a.trn("intake.and_more", len(be.Errors)-most+be.More, len(be.Errors)-most+be.More))
 					break
 				}
 				fmt.Fprintf(a.err, "fieldvault: %s: %v\n", name, e)
 			}
 			n := be.Intakes
-			return withHint(fmt.Errorf("%d %s in %s %s errors; nothing was stored", n, plural(n, "intake", "intakes"), name, plural(n, "has", "have")),
-				"correct the lines above and run the same command again")
+			return withHint(errorf("intake.errors_nothing_stored", a.trn("intake.intakes_in_have_errors", n, n, name)), "hint.correct_lines")
 		case err != nil && res != nil && res.Stored > 0:
-			return withHint(fmt.Errorf("stored %d %s, then: %w", res.Stored, plural(res.Stored, "intake", "intakes"), err),
-				"run the same command again: what is stored already is not stored twice")
+			return withHint(errorf("intake.stored_then", a.trn("intake.stored_intakes", res.Stored, res.Stored), err), "hint.run_again")
 		case err != nil:
 			return err
 		}
 		for i, rep := range res.Repeats {
 			if i == 20 {
-				a.warn(a.tr("... and %d more lines repeat an earlier one"), len(res.Repeats)-20)
+				a.warn(a.trn("intake.and_more_lines_repeat", len(res.Repeats)-20, len(res.Repeats)-20))
 				break
 			}
-			a.warn(a.tr("%s: line %d has the same answers as line %d; stored as another person. If it is the same person, withdraw one of the two; give each paper form a \"ref\" to tell them apart"), name, rep.Line, rep.Of)
+			a.warn(a.trf("intake.line_has_same_answers", name, rep.Line, rep.Of))
 		}
-		fmt.Fprintf(a.err, "Stored %d %s.\n", res.Stored, plural(res.Stored, "intake", "intakes"))
+		fmt.Fprintln(a.err, a.trn("intake.stored", res.Stored, res.Stored))
 		if res.Present > 0 {
-			fmt.Fprintln(a.err, a.trf("%d intakes of %s were stored already, by an earlier run; they were left as they are.", res.Present, name))
+			fmt.Fprintln(a.err, a.trn("intake.intakes_were_stored_already", res.Present, res.Present, name))
 		}
 		return nil
 	})
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // accessible reports whether to use plain line-by-line prompts.

@@ -11,35 +11,25 @@ import (
 
 func newKeyCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "key",
-		Short: "Emergency access to bundles without fieldvault",
+		Use: "key",
 	}
 	var out string
 	export := &cobra.Command{
-		Use:   "export --out FILE",
-		Short: "Write this vault's age identity, protected by a passphrase",
-		Long: `Write this vault's age identity into FILE, encrypted with a new passphrase
-(asked twice, or FIELDVAULT_NEW_PASSPHRASE_FILE / FIELDVAULT_NEW_PASSPHRASE).
-With it, the stock age CLI opens any bundle sent to this vault:
-
-  age -d -i FILE BUNDLE | tar x
-
-Keep it offline and apart from the passphrase; anyone with both can read
-every bundle ever sent to this vault.`,
+		Use:  "export --out FILE",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if out == "" {
-				return usageErr("key export needs --out FILE")
+				return usageErr("key.needs_out")
 			}
 			if _, err := os.Lstat(out); err == nil {
-				return fmt.Errorf("%s already exists; choose a new file", out)
+				return usageErr("usage.file_exists", out)
 			}
 			wf, err := a.workFactor()
 			if err != nil {
 				return err
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-				p, err := a.newPassphrase(newSource(), "Passphrase for the identity file")
+				p, err := a.newPassphrase(newSource(), a.tr("key.passphrase_prompt"))
 				if err != nil {
 					return err
 				}
@@ -50,23 +40,23 @@ every bundle ever sent to this vault.`,
 				}
 				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 				if err != nil {
-					return fmt.Errorf("cannot write %s: %w", out, err)
+					return errorf("errors.cannot_write", out, err)
 				}
 				if _, err := f.Write(data); err != nil {
 					f.Close()
 					os.Remove(out)
-					return fmt.Errorf("cannot write %s: %w", out, err)
+					return errorf("errors.cannot_write", out, err)
 				}
 				if err := f.Close(); err != nil {
 					os.Remove(out)
-					return fmt.Errorf("cannot write %s: %w", out, err)
+					return errorf("errors.cannot_write", out, err)
 				}
-				fmt.Fprintf(a.err, "Wrote the vault's identity to %s, encrypted with the passphrase.\n", out)
+				fmt.Fprintln(a.err, a.tr("key.wrote", out))
 				return nil
 			})
 		},
 	}
-	export.Flags().StringVar(&out, "out", "", "identity `FILE` to write")
+	export.Flags().StringVar(&out, "out", "", "")
 	cmd.AddCommand(export)
 	return cmd
 }

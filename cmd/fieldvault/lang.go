@@ -1,19 +1,17 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 )
 
-// The interface speaks English and Bahasa Indonesia. English text is the
-// key into the catalog (lang_id.go), so the code reads as what it says and a
-// missing translation falls back to English; a test checks that every
-// string given to tr and trf has its Indonesian.
-
-// uiLanguages are the interface's languages, first the default.
-var uiLanguages = []string{"en", "id"}
+// The interface speaks every language cmd/catalog has a file for. Code names
+// a text by its catalog ID; a test checks that every ID the code uses is in
+// every catalog.
 
 // lang is the interface language: --lang, then the vault's setting (known
 // once it is unlocked), then the OS locale, then English.
@@ -23,7 +21,7 @@ func (a *app) lang() string {
 			return l
 		}
 	}
-	return "en"
+	return catalog.Default
 }
 
 // localeLang reads the language from the POSIX locale variables, in the
@@ -36,7 +34,7 @@ func localeLang(getenv func(string) string) string {
 		}
 		l, _, _ := strings.Cut(strings.ToLower(v), "_")
 		l, _, _ = strings.Cut(l, ".")
-		if supportedLang(l) {
+		if catalog.Supported(l) {
 			return l
 		}
 		return ""
@@ -44,93 +42,79 @@ func localeLang(getenv func(string) string) string {
 	return ""
 }
 
-func supportedLang(l string) bool {
-	for _, x := range uiLanguages {
-		if x == l {
-			return true
-		}
-	}
-	return false
+// tr is the text id in the interface language, with args filled in.
+func (a *app) tr(id string, args ...any) string { return catalog.Text(a.lang(), id, args...) }
+
+// trf is tr, named for the texts that take arguments so they read as such.
+func (a *app) trf(id string, args ...any) string { return catalog.Text(a.lang(), id, args...) }
+
+// trn is the form of text id for the count n (CLDR plural rules).
+func (a *app) trn(id string, n any, args ...any) string {
+	return catalog.Plural(a.lang(), id, n, args...)
 }
 
-// tr translates a fixed English text into the interface language.
-func (a *app) tr(s string) string { return a.translate(s) }
-
-// trValue translates a value computed at run time, such as a record's
-// status; such values are listed in computedTexts.
-func (a *app) trValue(s string) string { return a.translate(s) }
-
-func (a *app) translate(s string) string {
-	if a.lang() == "id" {
-		if t, ok := indonesian[s]; ok {
-			return t
-		}
-	}
-	return s
-}
-
-// trf translates a format and fills it in.
-func (a *app) trf(format string, args ...any) string {
-	return fmt.Sprintf(a.translate(format), args...)
-}
+// status is a record's status in the interface language.
+func (a *app) status(s string) string { return a.tr("status." + s) }
 
 // localizeHelp makes cobra's help speak the interface language: each
-// command's description and the headings of the usage text.
+// command's description, each flag's, and the headings of the usage text.
 func (a *app) localizeHelp(root *cobra.Command) {
 	english := root.UsageTemplate()
 	show := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
-		if a.lang() == "id" {
-			a.localizeTree(root)
-			r := strings.NewReplacer(
-				"Usage:", "Penggunaan:",
-				"Aliases:", "Nama lain:",
-				"Examples:", "Contoh:",
-				"Available Commands:", "Perintah yang tersedia:",
-				"Additional Commands:", "Perintah lain:",
-				"Global Flags:", "Opsi global:",
-				"Flags:", "Opsi:",
-				"Additional help topics:", "Topik bantuan lain:",
-				`Use "{{.CommandPath}} [command] --help" for more information about a command.`,
-				`Gunakan "{{.CommandPath}} [perintah] --help" untuk keterangan tentang sebuah perintah.`,
-				"[flags]", "[opsi]",
-				"[command]", "[perintah]",
-				helpExitCodes, helpExitCodesID,
-			)
-			root.SetUsageTemplate(r.Replace(english))
-		}
+		a.localizeTree(root)
+		root.SetUsageTemplate(a.usageTemplate(english))
 		show(c, args)
 	})
+	root.SetUsageTemplate(a.usageTemplate(english))
+	a.localizeTree(root)
 }
 
-// localizeTree translates every command's description.
+// usageTemplate is cobra's usage template with its headings and the exit
+// codes in the interface language.
+func (a *app) usageTemplate(english string) string {
+	var pairs []string
+	for _, h := range [][2]string{
+		{"Usage:", "help.usage"},
+		{"Aliases:", "help.aliases"},
+		{"Examples:", "help.examples"},
+		{"Available Commands:", "help.commands"},
+		{"Additional Commands:", "help.additional_commands"},
+		{"Global Flags:", "help.global_flags"},
+		{"Flags:", "help.flags"},
+		{"Additional help topics:", "help.topics"},
+		{`Use "{{.CommandPath}} [command] --help" for more information about a command.`, "help.more"},
+		{"[flags]", "help.flags_word"},
+		{"[command]", "help.command_word"},
+	} {
+		pairs = append(pairs, h[0], a.tr(h[1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(english) + "\n" + a.tr("help.exit_codes")
+}
+
+// localizeTree gives every command its description and every flag its help
+// from the catalog: the text of command "cases export" is
+// cmd.cases.export.short, .long and .flags.NAME.
 func (a *app) localizeTree(c *cobra.Command) {
-	c.Short = a.trValue(c.Short)
-	c.Long = a.trValue(c.Long)
+	key := strings.Join(append([]string{"cmd"}, strings.Fields(c.CommandPath())[1:]...), ".")
+	if !catalog.Has(catalog.Default, key+".short") {
+		// cobra's hidden completion helpers: nobody reads their help.
+		return
+	}
+	c.Short = a.tr(key + ".short")
+	if catalog.Has(catalog.Default, key+".long") {
+		c.Long = a.tr(key + ".long")
+	}
+	flag := func(f *pflag.Flag) {
+		if f.Name == "help" {
+			f.Usage = a.tr("help.help_flag", c.Name())
+			return
+		}
+		f.Usage = a.tr(key + ".flags." + f.Name)
+	}
+	c.LocalNonPersistentFlags().VisitAll(flag)
+	c.PersistentFlags().VisitAll(flag)
 	for _, sub := range c.Commands() {
 		a.localizeTree(sub)
 	}
 }
-
-const helpExitCodesID = `Kode keluar:
-  0   berhasil
-  1   galat
-  2   penggunaan: opsi, argumen atau pengaturan yang salah
-  10  tidak ada brankas di jalur itu
-  11  brankas sedang dipakai proses lain
-  12  frasa sandi salah
-  13  bundel atau tanda terima ditolak
-  130 dibatalkan (Ctrl+C)
-
-Lingkungan:
-  FIELDVAULT_VAULT             berkas brankas (pengganti --vault)
-  FIELDVAULT_PASSPHRASE_FILE   berkas yang baris pertamanya frasa sandi
-  FIELDVAULT_PASSPHRASE        frasa sandi itu sendiri, untuk otomatisasi
-  FIELDVAULT_NEW_PASSPHRASE_FILE, FIELDVAULT_NEW_PASSPHRASE
-                               frasa sandi baru, untuk init dan passphrase add/change
-  FIELDVAULT_KDF_WORK_FACTOR   faktor kerja scrypt untuk frasa sandi baru (10 sampai 22, bawaan 18)
-  FIELDVAULT_ACCESSIBLE=1      pertanyaan teks biasa baris demi baris (seperti --accessible; juga TERM=dumb)
-  FIELDVAULT_IDLE_LOCK         waktu tanpa aktivitas sebelum sesi terkunci (bawaan 5m)
-  NO_COLOR                     tanpa warna
-  LC_ALL, LC_MESSAGES, LANG    bahasa antarmuka bila --lang dan pengaturan brankas tidak ada
-`

@@ -5,23 +5,33 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 )
 
-// interfaceTexts returns every string literal the code hands to tr or trf.
-func interfaceTexts(t *testing.T) []string {
+// catalogIDs returns every string literal in package main that names a
+// text of the catalog (its first part is one of the catalog's tables), and
+// the prefixes code joins a computed value to ("status." + s).
+func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 	t.Helper()
+	tables := map[string]bool{}
+	for _, id := range catalog.IDs(catalog.Default) {
+		table, _, _ := strings.Cut(id, ".")
+		tables[table] = true
+	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	seen := map[string]bool{}
+	ids = map[string]string{}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -31,96 +41,88 @@ func interfaceTexts(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
+			if bin, ok := n.(*ast.BinaryExpr); ok && bin.Op == token.ADD {
+				if lit, ok := bin.X.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, _ := strconv.Unquote(lit.Value)
+					if table, _, _ := strings.Cut(s, "."); tables[table] && strings.HasSuffix(s, ".") {
+						prefixes = append(prefixes, s)
+					}
+				}
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "tr" && sel.Sel.Name != "trf" {
-				return true
-			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
+			lit, ok := n.(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: %s is given a computed text; give it a literal so it can be translated", fset.Position(call.Pos()), sel.Sel.Name)
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
 			if err != nil {
 				t.Fatal(err)
 			}
-			seen[s] = true
+			if table, rest, ok := strings.Cut(s, "."); ok && tables[table] && idPattern.MatchString(rest) {
+				ids[s] = fset.Position(lit.Pos()).String()
+			}
 			return true
 		})
 	}
-	var out []string
-	for s := range seen {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
+	return ids, prefixes
 }
 
-// Every text of the interface has its Bahasa Indonesia, with the same
-// format verbs in the same order.
-func TestIndonesianComplete(t *testing.T) {
-	texts := interfaceTexts(t)
-	if len(texts) < 50 {
-		t.Fatalf("found only %d interface texts; is the scan broken?", len(texts))
+var idPattern = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_-]+)*$`)
+
+// Every text the code names is in the catalog, and every text of the
+// catalog is shown by something: a literal ID, a prefix joined to a value,
+// or a command's help.
+func TestCatalogCoversCode(t *testing.T) {
+	ids, prefixes := catalogIDs(t)
+	if len(ids) < 150 {
+		t.Fatalf("found only %d catalog IDs in the code; is the scan broken?", len(ids))
 	}
-	used := map[string]bool{}
-	for _, s := range texts {
-		used[s] = true
-		id, ok := indonesian[s]
-		if !ok {
-			t.Errorf("no Indonesian for %q", s)
-			continue
-		}
-		if verbs(id) != verbs(s) {
-			t.Errorf("Indonesian for %q has verbs %q, want %q", s, verbs(id), verbs(s))
+	for id, pos := range ids {
+		if !catalog.Has(catalog.Default, id) && !strings.HasPrefix(id, "cmd.") {
+			t.Errorf("%s: %s is not in the catalog", pos, id)
 		}
 	}
-	for _, s := range computedTexts {
-		used[s] = true
-		if _, ok := indonesian[s]; !ok {
-			t.Errorf("no Indonesian for %q", s)
-		}
-	}
+	help := map[string]bool{}
 	root := newRootCmd(&app{streams: &streams{getenv: func(string) string { return "" }}})
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		if c.Hidden {
-			return
-		}
-		for _, s := range []string{c.Short, c.Long} {
-			if s == "" {
-				continue
+		key := strings.Join(append([]string{"cmd"}, strings.Fields(c.CommandPath())[1:]...), ".")
+		if !c.Hidden {
+			if !catalog.Has(catalog.Default, key+".short") {
+				t.Errorf("%q has no %s.short", c.CommandPath(), key)
 			}
-			used[s] = true
-			if _, ok := indonesian[s]; !ok && c.Short == s {
-				t.Errorf("no Indonesian for the help of %q: %q", c.CommandPath(), s)
+			help[key+".short"], help[key+".long"] = true, true
+			each := func(f *pflag.Flag) {
+				if f.Name == "help" {
+					return
+				}
+				help[key+".flags."+f.Name] = true
+				if !catalog.Has(catalog.Default, key+".flags."+f.Name) {
+					t.Errorf("%q has no help for --%s (%s.flags.%s)", c.CommandPath(), f.Name, key, f.Name)
+				}
 			}
+			c.LocalNonPersistentFlags().VisitAll(each)
+			c.PersistentFlags().VisitAll(each)
 		}
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
 	}
 	walk(root)
-	for s := range indonesian {
-		if !used[s] {
-			t.Errorf("the catalog has %q, which nothing shows", s)
+	for _, id := range catalog.IDs(catalog.Default) {
+		if _, ok := ids[id]; ok || help[id] {
+			continue
+		}
+		shown := false
+		for _, p := range prefixes {
+			shown = shown || strings.HasPrefix(id, p)
+		}
+		if !shown {
+			t.Errorf("the catalog has %s, which nothing shows", id)
 		}
 	}
-}
-
-func verbs(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s)-1; i++ {
-		if s[i] == '%' {
-			b.WriteString(s[i : i+2])
-			i++
-		}
-	}
-	return b.String()
 }
 
 func TestLocaleLang(t *testing.T) {

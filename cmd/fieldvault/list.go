@@ -17,16 +17,11 @@ func newListCmd(a *app) *cobra.Command {
 	f := caseFlags{multi: cases.MultiHTCDS}
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the records in the vault, newest first",
-		Long: `List the records in the vault, newest first: ID, status, the day it was
-created, triage level, questionnaire, the vault it came from, and how many
-partners confirmed it. No answers are shown; use 'fieldvault show ID' for
-one record.`,
+		Use:  "list",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if status != "" && !vault.Status(status).Valid() {
-				return usageErr("--status must be draft, complete, declined or delivered, not %q", status)
+				return usageErr("usage.bad_status", status)
 			}
 			if _, err := f.selection(nil); err != nil {
 				return err
@@ -34,11 +29,11 @@ one record.`,
 			return a.runList(vault.Status(status), &f, asJSON)
 		},
 	}
-	cmd.Flags().StringVar(&status, "status", "", "only records with this `status`: draft, complete, declined or delivered")
-	cmd.Flags().StringVar(&f.from, "from", "", "only records received from this contact (`NAME`)")
-	cmd.Flags().StringVar(&f.since, "since", "", "only records created on or after this `DATE` (YYYY-MM-DD)")
-	cmd.Flags().StringVar(&f.triage, "triage", "", "only records of this triage `level`: immediate, today or soon")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&status, "status", "", "")
+	cmd.Flags().StringVar(&f.from, "from", "", "")
+	cmd.Flags().StringVar(&f.since, "since", "", "")
+	cmd.Flags().StringVar(&f.triage, "triage", "", "")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"draft", "complete", "declined", "delivered"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -106,11 +101,11 @@ func (a *app) runList(status vault.Status, f *caseFlags, asJSON bool) error {
 			return enc.Encode(items)
 		}
 		if len(sums) == 0 {
-			fmt.Fprintln(a.err, "No records.")
+			fmt.Fprintln(a.err, a.tr("session.no_records"))
 			return nil
 		}
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tCREATED\tTRIAGE\tQUESTIONNAIRE\tFROM\tCONFIRMED BY")
+		fmt.Fprintln(tw, a.tr("list.header"))
 		for _, s := range sums {
 			from := names[s.Source]
 			if s.Source != "" && from == "" {

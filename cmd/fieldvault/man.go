@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 )
 
 // newGenManCmd writes the man pages (`make man`). The date in them comes
@@ -18,7 +20,6 @@ import (
 func newGenManCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:    "gen-man DIR",
-		Short:  "Write the man pages into DIR/man1 (English) and DIR/id/man1 (Bahasa Indonesia)",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -29,7 +30,7 @@ func newGenManCmd(a *app) *cobra.Command {
 			root := cmd.Root()
 			root.InitDefaultCompletionCmd()
 			root.DisableAutoGenTag = true
-			for _, lang := range uiLanguages {
+			for _, lang := range catalog.Languages() {
 				dir := filepath.Join(args[0], "man1")
 				if lang != "en" {
 					dir = filepath.Join(args[0], lang, "man1")
@@ -41,10 +42,10 @@ func newGenManCmd(a *app) *cobra.Command {
 				a.localizeTree(root)
 				header := &doc.GenManHeader{Date: &date, Source: "fieldvault " + manVersion(), Manual: "fieldvault"}
 				if err := doc.GenManTree(root, header, dir); err != nil {
-					return fmt.Errorf("write man pages: %w", err)
+					return errorf("errors.cannot_write", dir, err)
 				}
 			}
-			fmt.Fprintf(a.err, "Wrote the man pages into %s\n", args[0])
+			fmt.Fprintln(a.err, a.tr("man.wrote", args[0]))
 			return nil
 		},
 	}
@@ -54,7 +55,7 @@ func manDate(epoch string) (time.Time, error) {
 	if epoch != "" {
 		n, err := strconv.ParseInt(epoch, 10, 64)
 		if err != nil {
-			return time.Time{}, usageErr("SOURCE_DATE_EPOCH must be seconds since 1970, not %q", epoch)
+			return time.Time{}, usageErr("man.bad_epoch", epoch)
 		}
 		return time.Unix(n, 0).UTC(), nil
 	}

@@ -14,12 +14,7 @@ import (
 func newOutboxCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "outbox",
-		Short: "Show, per partner, what is waiting to be sent and what came back",
-		Long: `Show, for each partner: how many records the next bundle would carry,
-how many records shared with them they have not confirmed by receipt yet,
-withdrawal notices they have not confirmed, the last bundle sent and the
-last receipt imported. Nothing is decrypted but the vault's own lists.`,
+		Use:  "outbox",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
@@ -31,11 +26,11 @@ last receipt imported. Nothing is decrypted but the vault's own lists.`,
 					return a.printJSON(boxes)
 				}
 				if len(boxes) == 0 {
-					fmt.Fprintln(a.err, a.tr("No partners yet: add one with 'fieldvault contact add'."))
+					fmt.Fprintln(a.err, a.tr("session.no_partners_yet_add"))
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, a.tr("PARTNER\tWAITING\tUNCONFIRMED\tWITHDRAWALS\tLAST BUNDLE\tLAST RECEIPT"))
+				fmt.Fprintln(tw, a.tr("outbox.partner_waiting_unconfirmed_withdrawals"))
 				for _, o := range boxes {
 					last := "-"
 					if o.LastSeq > 0 {
@@ -47,7 +42,7 @@ last receipt imported. Nothing is decrypted but the vault's own lists.`,
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }
 

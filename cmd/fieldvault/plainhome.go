@@ -29,9 +29,8 @@ func (a *app) runPlainHome(ctx context.Context) error {
 	})
 }
 
-// plainMenu is the home menu's choices, in order (translated where shown;
-// listed in computedTexts for the catalog test).
-var plainMenu = []string{"New intake", "Resume a draft", "Records", "Outbox", "Export to USB", "Import a bundle or receipt", "This vault's contact card", "Lock and quit", "Wipe this vault (emergency)"}
+// plainMenu is the home menu's choices, in order, by catalog ID.
+var plainMenu = []string{"menu.intake", "menu.resume", "menu.records", "menu.outbox", "menu.export", "menu.import", "menu.card", "menu.quit", "menu.wipe"}
 
 func (h *plainHome) loop(ctx context.Context) error {
 	a := h.a
@@ -39,7 +38,7 @@ func (h *plainHome) loop(ctx context.Context) error {
 		info, _ := h.v.Info()
 		fmt.Fprintf(a.out, "\n%s — %s\n", "fieldvault", info.Name)
 		for i, item := range plainMenu {
-			fmt.Fprintf(a.out, "%d) %s\n", i+1, a.trValue(item))
+			fmt.Fprintf(a.out, "%d) %s\n", i+1, a.tr(item))
 		}
 		n, err := h.choose(ctx, len(plainMenu))
 		if err != nil {
@@ -63,9 +62,9 @@ func (h *plainHome) loop(ctx context.Context) error {
 			if cerr != nil {
 				return cerr
 			}
-			fmt.Fprintf(a.out, "%s\n%s\n", card.String(), a.trf("Fingerprint: %s", card.Fingerprint()))
+			fmt.Fprintf(a.out, "%s\n%s\n", card.String(), a.trf("session.fingerprint", card.Fingerprint()))
 		case 8:
-			fmt.Fprintln(a.out, a.tr("Locked."))
+			fmt.Fprintln(a.out, a.tr("session.locked"))
 			return nil
 		case 9:
 			var wiped bool
@@ -107,7 +106,7 @@ func (h *plainHome) ask(ctx context.Context, prompt string) (string, error) {
 // choose reads a number from 1 to n; 0 or an empty line is "back" (0).
 func (h *plainHome) choose(ctx context.Context, n int) (int, error) {
 	for {
-		line, err := h.ask(ctx, h.a.trf("Type a number from 1 to %d, then Enter.", n))
+		line, err := h.ask(ctx, h.a.trf("session.type_number_from_1", n))
 		if err != nil {
 			return 0, err
 		}
@@ -117,7 +116,7 @@ func (h *plainHome) choose(ctx context.Context, n int) (int, error) {
 		if i, err := strconv.Atoi(line); err == nil && i >= 1 && i <= n {
 			return i, nil
 		}
-		fmt.Fprintln(h.a.out, h.a.trf("%q is not one of the numbers.", line))
+		fmt.Fprintln(h.a.out, h.a.trf("session.is_not_one_numbers", line))
 	}
 }
 
@@ -130,7 +129,7 @@ func (h *plainHome) interview(ctx context.Context, sess *intake.Session) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(h.a.out, h.a.trf("Saved record %s.", sess.ID))
+	fmt.Fprintln(h.a.out, h.a.trf("session.saved_record", sess.ID))
 	return nil
 }
 
@@ -141,7 +140,7 @@ func (h *plainHome) intake(ctx context.Context) error {
 	}
 	s := all[0]
 	if len(all) > 1 {
-		fmt.Fprintln(h.a.out, h.a.tr("Which questionnaire?"))
+		fmt.Fprintln(h.a.out, h.a.tr("session.which_questionnaire"))
 		for i, sc := range all {
 			fmt.Fprintf(h.a.out, "%d) %s (%s %s)\n", i+1, sc.Title.In(h.a.lang()), sc.ID, sc.Version)
 		}
@@ -152,7 +151,7 @@ func (h *plainHome) intake(ctx context.Context) error {
 		s = all[n-1]
 	}
 	langs := s.Languages
-	fmt.Fprintln(h.a.out, h.a.tr("In which language is the interview?"))
+	fmt.Fprintln(h.a.out, h.a.tr("session.in_which_language_interview"))
 	for i, l := range langs {
 		fmt.Fprintf(h.a.out, "%d) %s\n", i+1, languageName(l))
 	}
@@ -179,7 +178,7 @@ func (h *plainHome) resume(ctx context.Context) error {
 		}
 	}
 	if len(drafts) == 0 {
-		fmt.Fprintln(h.a.out, h.a.tr("No drafts."))
+		fmt.Fprintln(h.a.out, h.a.tr("session.no_drafts"))
 		return nil
 	}
 	for i, d := range drafts {
@@ -202,13 +201,13 @@ func (h *plainHome) records(ctx context.Context) error {
 		return err
 	}
 	if len(sums) == 0 {
-		fmt.Fprintln(h.a.out, h.a.tr("No records."))
+		fmt.Fprintln(h.a.out, h.a.tr("session.no_records"))
 		return nil
 	}
 	for i, s := range sums {
-		fmt.Fprintf(h.a.out, "%d) %s %s %s %s\n", i+1, shortID(s.ID), h.a.trValue(string(s.Status)), s.Created, dash(s.Triage))
+		fmt.Fprintf(h.a.out, "%d) %s %s %s %s\n", i+1, shortID(s.ID), h.a.status(string(s.Status)), s.Created, dash(s.Triage))
 	}
-	fmt.Fprintln(h.a.out, h.a.tr("Which record? 0 or Enter goes back."))
+	fmt.Fprintln(h.a.out, h.a.tr("session.which_record_0_enter"))
 	n, err := h.choose(ctx, len(sums))
 	if err != nil || n == 0 {
 		return err
@@ -234,10 +233,10 @@ func (h *plainHome) outbox() error {
 		return err
 	}
 	if len(boxes) == 0 {
-		fmt.Fprintln(h.a.out, h.a.tr("No partners yet: add one with 'fieldvault contact add'."))
+		fmt.Fprintln(h.a.out, h.a.tr("session.no_partners_yet_add"))
 	}
 	for _, o := range boxes {
-		fmt.Fprintln(h.a.out, h.a.trf("%s: %d waiting to be sent, %d not confirmed yet, %d withdrawals to confirm.", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals))
+		fmt.Fprintln(h.a.out, h.a.trf("session.waiting_sent_not_confirmed", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals))
 	}
 	return nil
 }
@@ -246,11 +245,11 @@ func (h *plainHome) partner(ctx context.Context) (string, error) {
 	cs, err := h.v.Contacts()
 	if err != nil || len(cs) == 0 {
 		if err == nil {
-			fmt.Fprintln(h.a.out, h.a.tr("No partners yet: add one with 'fieldvault contact add'."))
+			fmt.Fprintln(h.a.out, h.a.tr("session.no_partners_yet_add"))
 		}
 		return "", err
 	}
-	fmt.Fprintln(h.a.out, h.a.tr("For which partner?"))
+	fmt.Fprintln(h.a.out, h.a.tr("session.for_which_partner"))
 	for i, c := range cs {
 		fmt.Fprintf(h.a.out, "%d) %s\n", i+1, c.Name)
 	}
@@ -270,9 +269,9 @@ func (h *plainHome) export(ctx context.Context) error {
 	if drives := removableDrives(); len(drives) > 0 {
 		dir = drives[0]
 	}
-	prompt := h.a.tr("Into which folder? Type its path.")
+	prompt := h.a.tr("session.into_which_folder_type")
 	if dir != "" {
-		prompt = h.a.trf("Into which folder? Enter for the USB drive at %s, or type a path.", dir)
+		prompt = h.a.trf("session.into_which_folder_enter", dir)
 	}
 	line, err := h.ask(ctx, prompt)
 	if err != nil {
@@ -286,18 +285,19 @@ func (h *plainHome) export(ctx context.Context) error {
 	}
 	res, err := sync.Export(h.v, to, dir, sync.ExportOptions{})
 	if errors.Is(err, sync.ErrNothingToExport) {
-		fmt.Fprintln(h.a.out, h.a.trf("Nothing new to send to %s.", to))
+		fmt.Fprintln(h.a.out, h.a.trf("session.nothing_new_send", to))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(h.a.out, h.a.trf("Wrote %s for %s: %d records, %d withdrawal notices.", res.Path, res.Contact, len(res.Manifest.Records), len(res.Manifest.Withdrawals)))
+	fmt.Fprintln(h.a.out, h.a.trf("session.wrote_records_withdrawal_notices", res.Path, res.Contact,
+		h.a.trn("plural.records", len(res.Manifest.Records), len(res.Manifest.Records)), h.a.trn("plural.withdrawal_notices", len(res.Manifest.Withdrawals), len(res.Manifest.Withdrawals))))
 	return nil
 }
 
 func (h *plainHome) importFile(ctx context.Context) error {
-	path, err := h.ask(ctx, h.a.tr("Which file? Type its path."))
+	path, err := h.ask(ctx, h.a.tr("session.which_file_type_path"))
 	if err != nil || path == "" {
 		return err
 	}
@@ -307,11 +307,12 @@ func (h *plainHome) importFile(ctx context.Context) error {
 	}
 	switch {
 	case res.Seen:
-		fmt.Fprintln(h.a.out, h.a.tr("This file was imported before; nothing changed."))
+		fmt.Fprintln(h.a.out, h.a.tr("session.this_file_was_imported"))
 	case res.Kind == sync.KindReceipt:
-		fmt.Fprintln(h.a.out, h.a.trf("Receipt from %s: %d records delivered, %d deletions confirmed.", res.Sender.Name, res.Delivered, res.Confirmed))
+		fmt.Fprintln(h.a.out, h.a.trf("session.receipt_from_records_delivered", res.Sender.Name,
+			h.a.trn("import.records_delivered", res.Delivered, res.Delivered), h.a.trn("import.deletions_confirmed", res.Confirmed, res.Confirmed)))
 	default:
-		fmt.Fprintln(h.a.out, h.a.trf("Imported from %s: %d records new or updated. Receipt for them: %s", res.Sender.Name, res.Added, res.ReceiptPath))
+		fmt.Fprintln(h.a.out, h.a.trf("session.imported_from_records_new", res.Sender.Name, res.Added, res.ReceiptPath))
 	}
 	return nil
 }
@@ -320,13 +321,13 @@ func (h *plainHome) importFile(ctx context.Context) error {
 // loses, with going back as the default, then the vault's name typed.
 func (h *plainHome) wipe(ctx context.Context) (bool, error) {
 	a := h.a
-	fmt.Fprintln(a.out, a.tr("Wiping destroys this vault for good: the keys that open it are overwritten, then the file is removed. No passphrase opens it afterwards, nor any copy made from now on."))
+	fmt.Fprintln(a.out, a.tr("session.wiping_destroys_this_vault"))
 	if n, err := h.v.Unconfirmed(); err != nil {
 		return false, err
 	} else if n > 0 {
-		fmt.Fprintln(a.out, a.trf("%d records in this vault have not been confirmed by any partner; wiping loses them for good", n)+".")
+		fmt.Fprintln(a.out, a.trn("session.records_this_vault_have", n, n)+".")
 	}
-	fmt.Fprintf(a.out, "1) %s\n", a.tr("Continue"))
+	fmt.Fprintf(a.out, "1) %s\n", a.tr("session.continue"))
 	if n, err := h.choose(ctx, 1); err != nil || n == 0 {
 		return false, err
 	}
@@ -335,18 +336,18 @@ func (h *plainHome) wipe(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	name := wipeWord(info)
-	typed, err := h.ask(ctx, a.trf("Type the vault's name (%s) to wipe it now", name)+" "+a.tr("Leave it empty to go back."))
+	typed, err := h.ask(ctx, a.trf("session.type_vaults_name_wipe", name)+" "+a.tr("session.leave_empty_go_back"))
 	switch {
 	case err != nil || typed == "":
 		return false, err
 	case typed != name:
-		fmt.Fprintln(a.out, a.tr("the name did not match; nothing was wiped"))
+		fmt.Fprintln(a.out, a.tr("session.the_name_did_not"))
 		return false, nil
 	}
 	path := h.v.Path()
 	if err := h.v.Erase(); err != nil {
 		return false, err
 	}
-	fmt.Fprintln(a.out, a.trf("Wiped the vault at %s: no passphrase opens it any more.", path))
+	fmt.Fprintln(a.out, a.trf("session.wiped_vault_at_no", path))
 	return true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -21,14 +22,35 @@ const (
 	exitCancelled  = 130
 )
 
-// usageError is a mistake in how fieldvault was called.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usageErr(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
+// msgError is an error whose sentence is a catalog text, put in the
+// interface language only when it is shown: errors are made deep in a
+// command, before anyone knows which language will read them.
+type msgError struct {
+	id   string
+	args []any
 }
+
+// Error is the English sentence, for logs and wrapping.
+func (e *msgError) Error() string { return catalog.Text(catalog.Default, e.id, e.args...) }
+
+// Unwrap is the error the sentence names, if any, so errors.Is still sees
+// through it.
+func (e *msgError) Unwrap() error {
+	for _, x := range e.args {
+		if err, ok := x.(error); ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// errorf is the error with catalog text id; an error among args is wrapped.
+func errorf(id string, args ...any) error { return &msgError{id, args} }
+
+// usageError is a mistake in how fieldvault was called.
+type usageError struct{ msgError }
+
+func usageErr(id string, args ...any) error { return &usageError{msgError{id, args}} }
 
 // errSilentUsage exits 2 without a message: help was already printed.
 var errSilentUsage = errors.New("")
@@ -36,16 +58,42 @@ var errSilentUsage = errors.New("")
 // errCancelled is returned when the person pressed Ctrl+C at a prompt.
 var errCancelled = errors.New("cancelled")
 
-// hintError attaches advice on what to do next.
+// hintError attaches advice on what to do next, a catalog text.
 type hintError struct {
 	err  error
-	hint string
+	hint msgError
 }
 
 func (e *hintError) Error() string { return e.err.Error() }
 func (e *hintError) Unwrap() error { return e.err }
 
-func withHint(err error, hint string) error { return &hintError{err, hint} }
+func withHint(err error, id string, args ...any) error { return &hintError{err, msgError{id, args}} }
+
+// text is err's sentence in the interface language: catalog texts are
+// translated, with the errors they name; other errors (the operating
+// system's) are shown as they are.
+func (a *app) text(err error) string {
+	switch e := err.(type) {
+	case *hintError:
+		return a.text(e.err)
+	case *usageError:
+		return a.msg(&e.msgError)
+	case *msgError:
+		return a.msg(e)
+	}
+	return err.Error()
+}
+
+func (a *app) msg(e *msgError) string {
+	args := make([]any, len(e.args))
+	for i, x := range e.args {
+		if err, ok := x.(error); ok {
+			x = a.text(err)
+		}
+		args[i] = x
+	}
+	return a.tr(e.id, args...)
+}
 
 // report prints err as one sentence and a hint, in age's style, and returns
 // the exit code.
@@ -59,9 +107,9 @@ func (a *app) report(err error) int {
 		return exitCancelled
 	}
 	code, msg, hint := a.explain(err)
-	fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("error"), msg)
+	fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("report.error"), msg)
 	if hint != "" {
-		fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("hint"), hint)
+		fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("report.hint"), hint)
 	}
 	return code
 }
@@ -79,7 +127,7 @@ func (a *app) explainShort(err error) string {
 // interface language. This is the only place errors become exit codes.
 func (a *app) explain(err error) (code int, msg, hint string) {
 	path, _ := a.vaultPath()
-	code, msg = exitError, err.Error()
+	code, msg = exitError, a.text(err)
 	var ue *usageError
 	var he *hintError
 	var ce *vault.ChainError
@@ -88,61 +136,61 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 	var attempts *vault.AttemptsError
 	switch {
 	case errors.As(err, &rej):
-		code, msg, hint = exitRejected, a.trf("rejected: %s; nothing was changed", rej.Reason), rej.Hint
+		code, msg, hint = exitRejected, a.trf("report.rejected_nothing_was_changed", rej.Reason), rej.Hint
 	case errors.As(err, &cancel):
 		code = exitCancelled
 	case errors.Is(err, errCancelled):
-		code, msg = exitCancelled, a.tr("cancelled; nothing was changed")
+		code, msg = exitCancelled, a.tr("report.cancelled_nothing_was_changed")
 	case errors.As(err, &ue):
-		code, hint = exitUsage, a.tr("run 'fieldvault help' to see the commands and their flags")
+		code, hint = exitUsage, a.tr("report.run_fieldvault_help_see")
 	case errors.Is(err, vault.ErrNoVault):
-		code, msg = exitNoVault, a.trf("no vault at %s", path)
-		hint = a.tr("run 'fieldvault init' to create one, or point --vault or FIELDVAULT_VAULT at an existing vault")
+		code, msg = exitNoVault, a.trf("report.no_vault_at", path)
+		hint = a.tr("report.run_fieldvault_init_create")
 	case errors.Is(err, vault.ErrBusy):
-		code, msg = exitBusy, a.trf("the vault at %s is in use by another fieldvault process", path)
-		hint = a.tr("finish or close the other fieldvault, then try again")
+		code, msg = exitBusy, a.trf("report.the_vault_at_use", path)
+		hint = a.tr("report.finish_close_other_fieldvault")
 	case errors.Is(err, vault.ErrErased):
-		code, msg = exitPassphrase, a.tr("wrong passphrase; that was the last attempt, and the vault has been erased")
-		hint = a.tr("nothing in it can be opened any more; records already confirmed by a partner are safe with them")
+		code, msg = exitPassphrase, a.tr("report.wrong_passphrase_was_last")
+		hint = a.tr("report.nothing_can_opened_any")
 	case errors.As(err, &attempts) && attempts.Left <= attemptsWarnAt:
-		code, msg = exitPassphrase, a.trf("wrong passphrase; %d attempts left before the vault is erased", attempts.Left)
+		code, msg = exitPassphrase, a.trn("report.wrong_passphrase_attempts_left", attempts.Left, attempts.Left)
 		if attempts.Left == 1 {
-			msg = a.tr("wrong passphrase; 1 attempt left before the vault is erased")
+			msg = a.tr("report.wrong_passphrase_1_attempt")
 		}
-		hint = a.tr("check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase")
+		hint = a.tr("report.check_caps_lock_keyboard")
 	case errors.Is(err, vault.ErrWrongPassphrase):
-		code, msg = exitPassphrase, a.tr("wrong passphrase; the vault was not unlocked")
-		hint = a.tr("check Caps Lock and the keyboard layout; each worker unlocks with their own passphrase")
+		code, msg = exitPassphrase, a.tr("report.wrong_passphrase_vault_was")
+		hint = a.tr("report.check_caps_lock_keyboard")
 	case errors.Is(err, vault.ErrPassphraseTaken):
-		code, msg = exitUsage, a.tr("a duress passphrase must differ from every passphrase that opens the vault")
-		hint = a.tr("choose another passphrase")
+		code, msg = exitUsage, a.tr("report.a_duress_passphrase_must")
+		hint = a.tr("report.choose_another_passphrase")
 	case errors.Is(err, vault.ErrWeakPassphrase):
-		code, msg = exitUsage, a.trf("that passphrase is too short: it needs at least %d characters", vault.MinPassphraseLen)
-		hint = a.tr("a few unrelated words make a passphrase that is long and easy to remember")
+		code, msg = exitUsage, a.trf("report.that_passphrase_too_short", vault.MinPassphraseLen)
+		hint = a.tr("report.a_few_unrelated_words")
 	case errors.Is(err, vault.ErrExists):
-		msg = a.trf("a vault already exists at %s", path)
-		hint = a.tr("use it, or choose another file with --vault")
+		msg = a.trf("report.a_vault_already_exists", path)
+		hint = a.tr("report.use_choose_another_file")
 	case errors.Is(err, vault.ErrCannotWrite):
-		msg = a.trf("the vault at %s cannot be written: the disk or folder is read-only, or the file belongs to another user", path)
-		hint = a.tr("reading still works ('fieldvault list'); to write, move the vault to a writable folder or fix its permissions")
+		msg = a.trf("report.the_vault_at_cannot", path)
+		hint = a.tr("report.reading_still_works_fieldvault")
 	case errors.Is(err, vault.ErrNotVault):
-		msg = a.trf("%s is not a fieldvault vault, or it is damaged", path)
-		hint = a.tr("check the path; if the vault is damaged, keep the file and restore your last backup")
+		msg = a.trf("report.is_not_fieldvault_vault", path)
+		hint = a.tr("report.check_path_if_vault")
 	case errors.As(err, &ce):
-		hint = a.tr("the vault file was changed outside fieldvault; keep a copy of it and tell your coordinator")
+		hint = a.tr("report.the_vault_file_was")
 	case errors.Is(err, vault.ErrCorrupt):
-		msg = a.trf("the vault file at %s is damaged or was altered outside fieldvault", path)
-		hint = a.tr("keep the file as it is, and restore your last backup onto another path")
+		msg = a.trf("report.the_vault_file_at", path)
+		hint = a.tr("report.keep_file_as_restore")
 	case errors.Is(err, vault.ErrNotFound):
-		hint = a.tr("run 'fieldvault list' to see what is in the vault")
+		hint = a.tr("report.run_fieldvault_list_see")
 		if strings.HasPrefix(msg, "contact ") {
-			hint = a.tr("run 'fieldvault contact list' to see the partners")
+			hint = a.tr("report.run_fieldvault_contact_list")
 		}
 	case errors.Is(err, vault.ErrDuplicate):
-		hint = a.tr("run 'fieldvault contact list' to see the partners")
+		hint = a.tr("report.run_fieldvault_contact_list")
 	}
 	if errors.As(err, &he) {
-		hint = he.hint
+		hint = a.msg(&he.hint)
 	}
 	return code, sentence(msg), hint
 }
@@ -154,6 +202,6 @@ func sentence(s string) string {
 }
 
 // warn prints a warning that does not stop the command.
-func (a *app) warn(format string, args ...any) {
-	fmt.Fprintf(a.err, "fieldvault: warning: "+format+"\n", args...)
+func (a *app) warn(msg string) {
+	fmt.Fprintf(a.err, "fieldvault: %s: %s\n", a.tr("report.warning"), msg)
 }

@@ -11,13 +11,10 @@ import (
 
 func newResumeCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "resume ID",
-		Short: "Continue an interrupted interview from its draft",
-		Long: `Continue an interview that was interrupted, from the page where it stopped.
-'fieldvault list --status draft' shows the drafts.`,
+		Use:  "resume ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.needTerminal("use --accessible for plain line-by-line prompts"); err != nil {
+			if err := a.needTerminal("hint.accessible"); err != nil {
 				return err
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
@@ -30,7 +27,7 @@ func newResumeCmd(a *app) *cobra.Command {
 					return err
 				}
 				n, total := sess.Engine.Progress()
-				fmt.Fprintf(a.err, "Continuing draft %s at page %d of %d.\n", id, n, total)
+				fmt.Fprintln(a.err, a.tr("resume.continuing", id, n, total))
 				return a.interview(cmd.Context(), sess)
 			})
 		},

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -53,29 +54,6 @@ type app struct {
 	idleFlag string
 }
 
-const helpExitCodes = `Exit codes:
-  0   ok
-  1   error
-  2   usage: a wrong flag, argument or setting
-  10  no vault at that path
-  11  vault in use by another process
-  12  wrong passphrase
-  13  bundle or receipt rejected
-  130 cancelled (Ctrl+C)
-
-Environment:
-  FIELDVAULT_VAULT             vault file (instead of --vault)
-  FIELDVAULT_PASSPHRASE_FILE   file whose first line is the passphrase
-  FIELDVAULT_PASSPHRASE        the passphrase itself, for automation
-  FIELDVAULT_NEW_PASSPHRASE_FILE, FIELDVAULT_NEW_PASSPHRASE
-                               a new passphrase, for init and passphrase add/change
-  FIELDVAULT_KDF_WORK_FACTOR   scrypt work factor for new passphrases (10 to 22, default 18)
-  FIELDVAULT_ACCESSIBLE=1      plain line-by-line prompts (as --accessible; also TERM=dumb)
-  FIELDVAULT_IDLE_LOCK         idle time before the session locks (default 5m)
-  NO_COLOR                     no colours
-  LC_ALL, LC_MESSAGES, LANG    interface language when neither --lang nor the vault's setting says
-`
-
 // run executes the command line and returns the process exit code.
 func run(args []string, s *streams) int {
 	a := &app{streams: s}
@@ -92,12 +70,7 @@ func run(args []string, s *streams) int {
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "fieldvault",
-		Short: "Consent-first intake for survivors of trafficking, encrypted on this laptop",
-		Long: `fieldvault records, with a survivor's consent, what they need in the first
-hours after a rescue: safe shelter, food, clothing, emergency medical care,
-and what comes next. Every answer is encrypted on this laptop; sealed
-bundles carry records to partner organizations on a USB stick.`,
+		Use:           "fieldvault",
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
@@ -109,17 +82,16 @@ bundles carry records to partner organizations on a USB stick.`,
 	root.SetErr(a.err)
 	root.SetIn(a.in)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%s", err.Error()) })
-	root.SetUsageTemplate(root.UsageTemplate() + "\n" + helpExitCodes)
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.vaultFlag, "vault", "", "vault `file` (default: your data folder, or $FIELDVAULT_VAULT)")
-	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "read the passphrase from the first line of `file`")
-	pf.BoolVar(&a.accessibleFlag, "accessible", false, "plain line-by-line prompts, for screen readers (or FIELDVAULT_ACCESSIBLE=1)")
-	pf.StringVar(&a.langFlag, "lang", "", "interface `language`: en (English) or id (Bahasa Indonesia); default: the vault's setting, then the OS locale")
-	root.Flags().StringVar(&a.idleFlag, "idle-lock", "", "lock the session after this idle `time`, e.g. 5m or 90s (default 5m, or $FIELDVAULT_IDLE_LOCK)")
-	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(uiLanguages, cobra.ShellCompDirectiveNoFileComp))
+	pf.StringVar(&a.vaultFlag, "vault", "", "")
+	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "")
+	pf.BoolVar(&a.accessibleFlag, "accessible", false, "")
+	pf.StringVar(&a.langFlag, "lang", "", "")
+	root.Flags().StringVar(&a.idleFlag, "idle-lock", "", "")
+	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(catalog.Languages(), cobra.ShellCompDirectiveNoFileComp))
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		if a.langFlag != "" && !supportedLang(a.langFlag) {
-			return usageErr("--lang must be en or id, not %q", a.langFlag)
+		if a.langFlag != "" && !catalog.Supported(a.langFlag) {
+			return usageErr("usage.bad_lang", "--lang", strings.Join(catalog.Languages(), ", "), a.langFlag)
 		}
 		return nil
 	}
@@ -189,9 +161,8 @@ func (a *app) runHome(cmd *cobra.Command) error {
 
 func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print fieldvault's version",
-		Args:  cobra.NoArgs,
+		Use:  "version",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintln(a.out, "fieldvault", versionString())
 			return nil
@@ -232,7 +203,7 @@ func (a *app) vaultPath() (string, error) {
 	}
 	p, err := vault.DefaultPath(a.getenv)
 	if err != nil {
-		return "", fmt.Errorf("cannot find your data folder: %w", err)
+		return "", errorf("errors.no_data_folder", err)
 	}
 	return p, nil
 }

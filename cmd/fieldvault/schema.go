@@ -17,14 +17,12 @@ import (
 
 func newSchemaCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "schema",
-		Short: "List, show, validate, import and add questionnaires",
+		Use: "schema",
 	}
 	var asJSON bool
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the questionnaires: built in, and those the vault offers",
-		Args:  cobra.NoArgs,
+		Use:  "list",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			var v *vault.Vault
 			if a.vaultExists() {
@@ -54,21 +52,20 @@ func newSchemaCmd(a *app) *cobra.Command {
 				return a.printJSON(items)
 			}
 			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tVERSION\tLANGUAGES\tTITLE")
+			fmt.Fprintln(tw, a.tr("schema.header"))
 			for _, s := range all {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Title.In("en"))
 			}
 			return tw.Flush()
 		},
 	}
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	list.Flags().BoolVar(&asJSON, "json", false, "")
 
 	var showJSON bool
 	var lang string
 	show := &cobra.Command{
-		Use:   "show ID|FILE",
-		Short: "Show a questionnaire's pages and questions",
-		Args:  cobra.ExactArgs(1),
+		Use:  "show ID|FILE",
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			s, err := a.schemaArg(args[0])
 			if err != nil {
@@ -82,19 +79,18 @@ func newSchemaCmd(a *app) *cobra.Command {
 				lang = s.Languages[0]
 			}
 			if !s.HasLanguage(lang) {
-				return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, lang, strings.Join(s.Languages, ", "))
+				return usageErr("schema.no_language", s.ID, lang, strings.Join(s.Languages, ", "))
 			}
 			a.printSchema(s, lang)
 			return nil
 		},
 	}
-	show.Flags().BoolVar(&showJSON, "json", false, "print the questionnaire's JSON definition exactly")
-	show.Flags().StringVar(&lang, "lang", "", "language to show: en or id")
+	show.Flags().BoolVar(&showJSON, "json", false, "")
+	show.Flags().StringVar(&lang, "lang", "", "")
 
 	validate := &cobra.Command{
-		Use:   "validate FILE",
-		Short: "Check a questionnaire file and report every problem",
-		Args:  cobra.ExactArgs(1),
+		Use:  "validate FILE",
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			s, err := schema.Load(args[0])
 			var ve *schema.ValidationError
@@ -104,36 +100,28 @@ func newSchemaCmd(a *app) *cobra.Command {
 					fmt.Fprintf(a.out, "%s: %s\n", args[0], p)
 				}
 				n := len(ve.Problems)
-				return fmt.Errorf("%s is not a valid questionnaire: %d %s", args[0], n, plural(n, "problem", "problems"))
+				return errorf("schema.not_valid", args[0], a.trn("schema.problems", n, n))
 			case err != nil:
-				return fmt.Errorf("cannot read the questionnaire: %w", err)
+				return errorf("schema.cannot_read", err)
 			}
 			questions := 0
 			for _, p := range s.Pages {
 				questions += len(p.Questions)
 			}
-			fmt.Fprintf(a.out, "%s: valid questionnaire %s version %s: %d pages, %d questions, languages %s\n",
-				args[0], s.ID, s.Version, len(s.Pages), questions, strings.Join(s.Languages, ", "))
+			fmt.Fprintln(a.out, a.tr("schema.valid", args[0], s.ID, s.Version, len(s.Pages), questions, strings.Join(s.Languages, ", ")))
 			return nil
 		},
 	}
 	var out, tlang string
 	template := &cobra.Command{
-		Use:   "template ID|FILE --out FILE.xlsx",
-		Short: "Write a blank spreadsheet to enter a questionnaire's paper forms",
-		Long: `Write a blank XLSX answers file for a questionnaire: a first row of question
-IDs, a second row of the questions in --lang (default en), and a sheet
-listing what each question accepts. Fill one row per paper form, then run
-'fieldvault intake --answers FILE.xlsx'. The ref column is for the paper
-form's number. The template holds no answers; once filled, the file is
-plaintext: keep it as you keep the paper.`,
+		Use:  "template ID|FILE --out FILE.xlsx",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if out == "" {
-				return usageErr("schema template needs --out FILE.xlsx")
+				return usageErr("schema.template_needs_out")
 			}
 			if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
-				return usageErr("--out must name an .xlsx file, not %q", out)
+				return usageErr("schema.out_xlsx", out)
 			}
 			s, err := a.schemaArg(args[0])
 			if err != nil {
@@ -143,11 +131,11 @@ plaintext: keep it as you keep the paper.`,
 				tlang = s.Languages[0]
 			}
 			if !s.HasLanguage(tlang) {
-				return usageErr("questionnaire %s is not available in %q; it has %s", s.ID, tlang, strings.Join(s.Languages, ", "))
+				return usageErr("schema.no_language", s.ID, tlang, strings.Join(s.Languages, ", "))
 			}
 			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 			if err != nil {
-				return fmt.Errorf("cannot write the template: %w", err)
+				return errorf("errors.cannot_write_template", err)
 			}
 			if err := intake.WriteTemplate(f, s, tlang); err != nil {
 				f.Close()
@@ -158,12 +146,12 @@ plaintext: keep it as you keep the paper.`,
 				os.Remove(out)
 				return err
 			}
-			fmt.Fprintln(a.err, a.trf("Wrote a blank answers file for %s to %s. Fill one row per paper form, then run 'fieldvault intake --answers %s'.", s.ID, out, out))
+			fmt.Fprintln(a.err, a.trf("schema.wrote_blank_answers_file", s.ID, out, out))
 			return nil
 		},
 	}
-	template.Flags().StringVar(&out, "out", "", "the `FILE.xlsx` to write; it must not exist")
-	template.Flags().StringVar(&tlang, "lang", "", "language of the row of questions: en or id")
+	template.Flags().StringVar(&out, "out", "", "")
+	template.Flags().StringVar(&tlang, "lang", "", "")
 	cmd.AddCommand(list, show, validate, template, newSchemaImportCmd(a), newSchemaConsentTextCmd(a), newSchemaAddCmd(a), newSchemaRemoveCmd(a), newSchemaHTCDSCmd(a))
 	return cmd
 }
@@ -177,16 +165,16 @@ func (a *app) printSchema(s *schema.Schema, lang string) {
 		for _, q := range p.Questions {
 			var marks []string
 			if q.Required {
-				marks = append(marks, "required")
+				marks = append(marks, a.tr("schema.mark_required"))
 			}
 			if q.Gate {
-				marks = append(marks, "consent gate")
+				marks = append(marks, a.tr("schema.mark_gate"))
 			}
 			if q.When != nil {
-				marks = append(marks, "conditional")
+				marks = append(marks, a.tr("schema.mark_conditional"))
 			}
 			if q.Sensitive {
-				marks = append(marks, "sensitive")
+				marks = append(marks, a.tr("schema.mark_sensitive"))
 			}
 			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", q.ID, q.Type, strings.Join(marks, ", "), q.Label.In(lang))
 			// Each choice's value, which an answers file must use, beside
@@ -195,7 +183,7 @@ func (a *app) printSchema(s *schema.Schema, lang string) {
 				fmt.Fprintf(tw, "   \t\t  = %s\t%s\n", o.Value, o.Label.In(lang))
 			}
 			if q.OptionsFrom == schema.OptionsFromContacts {
-				fmt.Fprintf(tw, "   \t\t  = NAME\t%s\n", a.tr("a partner's name, as 'fieldvault contact list' shows it"))
+				fmt.Fprintf(tw, "   \t\t  = %s\t%s\n", a.tr("schema.name_word"), a.tr("schema.a_partners_name_as"))
 			}
 			if q.Type == schema.TypeYesNo {
 				yes, no := intake.YesNo(lang)

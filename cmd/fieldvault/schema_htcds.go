@@ -13,22 +13,18 @@ import (
 func newSchemaHTCDSCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "htcds [FIELD]",
-		Short: "List the HTCDS 2.0 fields a question may name, or one field's codes",
-		Long: `List the fields of the Human Trafficking Case Data Standard 2.0 that a
-question may name with "htcds" (a deprecated field may not be named), or,
-given a FIELD, its type and the codes its options may use with "htcds".`,
+		Use:  "htcds [FIELD]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				f, ok := htcds.Lookup(args[0])
 				if !ok {
-					return usageErr("%q is not a field of HTCDS 2.0; 'fieldvault schema htcds' lists them", args[0])
+					return usageErr("schema.not_htcds", args[0])
 				}
 				if asJSON {
 					return a.printJSON(f)
 				}
-				fmt.Fprintf(a.out, "%s (%s, %s%s)\n", f.Name, f.Section, f.Type, map[bool]string{true: ", deprecated"}[f.Deprecated()])
+				fmt.Fprintf(a.out, "%s (%s, %s%s)\n", f.Name, f.Section, f.Type, map[bool]string{true: ", " + a.tr("schema.deprecated")}[f.Deprecated()])
 				for _, c := range f.Codes {
 					fmt.Fprintln(a.out, "  "+c)
 				}
@@ -56,6 +52,6 @@ given a FIELD, its type and the codes its options may use with "htcds".`,
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }

@@ -22,46 +22,26 @@ func newSchemaImportCmd(a *app) *cobra.Command {
 	var gates, consentFiles []string
 	var strict bool
 	cmd := &cobra.Command{
-		Use:   "import FORM.xlsx --out FILE.json",
-		Short: "Turn an XLSForm into a questionnaire that opens with the consent block",
-		Long: `Turn an XLSForm (ODK, KoboToolbox, SurveyCTO) into a fieldvault
-questionnaire. It always opens with fieldvault's consent block, with the
-same question IDs as rescue-needs, so no question is asked before consent.
-
-Carried: text, integer, decimal, select_one, select_multiple, date and
-note; groups (a top-level group is a page, a nested one a titled section);
-labels, hints, constraint and required messages in every language column
-(label::English (en)); required; relevant and constraint in the XPath that
-forms use (${q}, ., comparisons, selected, count-selected, string-length,
-regex, and, or, not); settings form_id, form_title, version and
-default_language.
-
-Not carried, and listed on standard error with their sheet, row and name:
-repeats, calculations, choice filters, metadata, locations, media, and any
-question that depends on them. --strict refuses the form instead.
-
-The consent block is in English, Bahasa Indonesia and French; a form
-language it lacks is left out until a translation of the block is given
-with --consent-text (start from 'fieldvault schema consent-text --lang en').`,
+		Use:  "import FORM.xlsx --out FILE.json",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if out == "" {
-				return usageErr("schema import needs --out FILE.json")
+				return usageErr("schema.import_needs_out")
 			}
 			if !strings.EqualFold(filepath.Ext(out), ".json") {
-				return usageErr("--out must name a .json file, not %q", out)
+				return usageErr("schema.out_json", out)
 			}
 			opts := xlsform.Options{Name: strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0])), Gates: gates, Strict: strict}
 			for _, name := range consentFiles {
 				data, err := os.ReadFile(name)
 				if err != nil {
-					return fmt.Errorf("cannot read the consent text: %w", err)
+					return errorf("schema.cannot_read_consent", err)
 				}
 				opts.ConsentText = append(opts.ConsentText, data)
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
-				return fmt.Errorf("cannot read the form: %w", err)
+				return errorf("schema.cannot_read_form", err)
 			}
 			res, err := xlsform.Import(f, opts)
 			f.Close()
@@ -70,11 +50,10 @@ with --consent-text (start from 'fieldvault schema consent-text --lang en').`,
 				for _, n := range se.Notices {
 					fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
 				}
-				return withHint(fmt.Errorf("%s has %d %s fieldvault cannot carry; nothing was written", args[0], len(se.Notices), plural(len(se.Notices), "thing", "things")),
-					"run without --strict to leave them out, or change the form")
+				return withHint(errorf("schema.strict_refused", args[0], a.trn("schema.things", len(se.Notices), len(se.Notices))), "hint.strict")
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return errorf("schema.invalid_file", args[0], err)
 			}
 			for _, n := range res.Notices {
 				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
@@ -84,7 +63,7 @@ with --consent-text (start from 'fieldvault schema consent-text --lang en').`,
 			}
 			w, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			if err != nil {
-				return fmt.Errorf("cannot write the questionnaire: %w", err)
+				return errorf("errors.cannot_write_questionnaire", err)
 			}
 			if _, err := w.Write(res.JSON); err != nil {
 				w.Close()
@@ -100,53 +79,43 @@ with --consent-text (start from 'fieldvault schema consent-text --lang en').`,
 			for _, p := range s.Pages {
 				questions += len(p.Questions)
 			}
-			fmt.Fprintln(a.err, a.trf("Wrote questionnaire %s version %s to %s: %d pages, %d questions (the first page is the consent block), languages %s.",
+			fmt.Fprintln(a.err, a.trf("schema.wrote_questionnaire_version_pages",
 				s.ID, s.Version, out, len(s.Pages), questions, strings.Join(s.Languages, ", ")))
 			if len(res.Notices) > 0 {
-				fmt.Fprintln(a.err, a.trf("%d things of the form are not carried; they are listed above.", len(res.Notices)))
+				fmt.Fprintln(a.err, a.trn("schema.things_form_not_carried", len(res.Notices), len(res.Notices)))
 			}
-			fmt.Fprintln(a.err, a.trf("Check it with 'fieldvault schema show %s', then offer it with 'fieldvault schema add %s'.", out, out))
+			fmt.Fprintln(a.err, a.trf("schema.check_fieldvault_schema_show", out, out))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "the questionnaire `FILE.json` to write; it must not exist")
-	cmd.Flags().StringArrayVar(&gates, "gate", nil, "make the form's yes/no question `NAME` a consent gate: no ends the interview")
-	cmd.Flags().StringArrayVar(&consentFiles, "consent-text", nil, "a translation of the consent block, from `FILE` (JSON)")
-	cmd.Flags().BoolVar(&strict, "strict", false, "refuse the form if anything of it cannot be carried")
+	cmd.Flags().StringVar(&out, "out", "", "")
+	cmd.Flags().StringArrayVar(&gates, "gate", nil, "")
+	cmd.Flags().StringArrayVar(&consentFiles, "consent-text", nil, "")
+	cmd.Flags().BoolVar(&strict, "strict", false, "")
 	return cmd
 }
 
 func newSchemaConsentTextCmd(a *app) *cobra.Command {
 	var lang string
 	cmd := &cobra.Command{
-		Use:   "consent-text --lang LANG",
-		Short: "Print the consent block's texts, for a translator",
-		Long: `Print every text of the consent block that opens an imported
-questionnaire, in one language, as JSON. Translate each text, change
-"language" to the new language's code, and give the file to
-'fieldvault schema import --consent-text FILE'.`,
+		Use:  "consent-text --lang LANG",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			data, err := xlsform.ConsentText(lang)
 			if err != nil {
-				return usageErr("%v", err)
+				return usageErr("schema.consent_lang", err)
 			}
 			_, err = fmt.Fprintf(a.out, "%s\n", data)
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&lang, "lang", "en", "the `LANGUAGE` to start from: en, id or fr")
+	cmd.Flags().StringVar(&lang, "lang", "en", "")
 	return cmd
 }
 
 func newSchemaAddCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "add FILE.json",
-		Short: "Offer a questionnaire for new interviews in this vault",
-		Long: `Keep a questionnaire in the vault, encrypted and pinned by its SHA-256,
-and offer it for new interviews: in 'schema list', 'intake --schema ID'
-and the home screen's new intake. A newer version of the same ID takes
-the older one's place; records keep the version they were taken with.`,
+		Use:  "add FILE.json",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			s, err := loadSchema(args[0])
@@ -154,16 +123,16 @@ the older one's place; records keep the version they were taken with.`,
 				return err
 			}
 			if _, err := schema.Lookup(s.ID); err == nil {
-				return usageErr("%s is the ID of a built-in questionnaire; give yours another ID", s.ID)
+				return usageErr("schema.builtin_id", s.ID)
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
 				replaced, err := v.OfferSchema(s.ID, s.Hash, s.Source)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(a.err, a.trf("Added questionnaire %s version %s (sha256 %s).", s.ID, s.Version, s.Hash[:12]))
+				fmt.Fprintln(a.err, a.trf("schema.added_questionnaire_version_sha256", s.ID, s.Version, s.Hash[:12]))
 				if replaced {
-					fmt.Fprintln(a.err, a.tr("It replaces the version offered before; records taken with that one keep it."))
+					fmt.Fprintln(a.err, a.tr("schema.it_replaces_version_offered"))
 				}
 				return nil
 			})
@@ -173,14 +142,11 @@ the older one's place; records keep the version they were taken with.`,
 
 func newSchemaRemoveCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "remove ID",
-		Short: "Stop offering a questionnaire for new interviews",
-		Long: `Stop offering a questionnaire added with 'schema add'. It stays in the
-vault, so records taken with it stay readable and drafts can be finished.`,
+		Use:  "remove ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if _, err := schema.Lookup(args[0]); err == nil {
-				return usageErr("%s is built in and cannot be removed", args[0])
+				return usageErr("schema.builtin_remove", args[0])
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
 				done, err := v.WithdrawSchema(args[0])
@@ -188,9 +154,9 @@ vault, so records taken with it stay readable and drafts can be finished.`,
 					return err
 				}
 				if !done {
-					return withHint(usageErr("this vault offers no questionnaire %q", args[0]), "run 'fieldvault schema list' to see them")
+					return withHint(usageErr("schema.not_offered", args[0]), "hint.schema_list")
 				}
-				fmt.Fprintln(a.err, a.trf("Questionnaire %s is no longer offered for new interviews; its records and drafts keep it.", args[0]))
+				fmt.Fprintln(a.err, a.trf("schema.questionnaire_no_longer_offered", args[0]))
 				return nil
 			})
 		},
@@ -208,7 +174,7 @@ func offered(v *vault.Vault) ([]*schema.Schema, error) {
 	for _, src := range srcs {
 		s, err := schema.Parse(src)
 		if err != nil {
-			return nil, fmt.Errorf("a questionnaire kept in the vault is not valid: %w", err)
+			return nil, errorf("schema.stored_invalid", err)
 		}
 		out = append(out, s)
 	}

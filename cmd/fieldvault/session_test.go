@@ -379,7 +379,7 @@ func TestSessionExportImport(t *testing.T) {
 	tm.keys("text:"+filepath.Join(usb, "missing"), "Enter")
 	tm.wait(`There is no folder there`)
 	tm.keys("C-u", "text:"+usb, "Enter")
-	tm.wait(`Wrote bundle 1 for Partner NGO: 1 records, 0 withdrawal notices, in\s+` + regexp.QuoteMeta(usb))
+	tm.wait(`Wrote bundle 1 for Partner NGO: 1 record, 0 withdrawal notices, in\s+` + regexp.QuoteMeta(usb))
 	tm.keys("Escape")
 	tm.wait(`EXIT=0`)
 	bundles := bundleFiles(usb)
@@ -400,7 +400,7 @@ func TestSessionExportImport(t *testing.T) {
 		t.Errorf("the picker offers a bundle addressed to another vault:\n%s", scr)
 	}
 	tm.keys("Enter")
-	tm.wait(`Receipt from Partner NGO: 1 records delivered, 0 deletions confirmed\.`)
+	tm.wait(`Receipt from Partner NGO: 1 record delivered, 0 deletions confirmed\.`)
 	tm.choose("Outbox")
 	tm.wait(`records waiting to be sent: 0[\s\S]*last bundle: #1 on [0-9-]+ [0-9:]+[\s\S]*last receipt: [0-9-]+ [0-9:]+`)
 	tm.keys("Enter")

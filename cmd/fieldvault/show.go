@@ -18,16 +18,13 @@ import (
 func newShowCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show one record",
-		Long: `Show one record. ID may be the first characters of a record's ID, as long
-as no other record starts with them. Viewing is written to the audit log.`,
+		Use:  "show ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.runShow(args[0], asJSON)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
 }
 
@@ -63,12 +60,12 @@ func (a *app) runShow(idArg string, asJSON bool) error {
 // hidden.
 func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Record"), r.ID)
-	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Status"), a.trf("%s (version %d)", a.trValue(string(r.Status)), r.Version))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("session.record_2"), r.ID)
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.status"), a.trf("show.version", a.status(string(r.Status)), r.Version))
 	if r.Schema.ID != "" {
-		fmt.Fprintf(&b, "%-10s %s %s\n", a.tr("Form"), r.Schema.ID, r.Schema.Version)
+		fmt.Fprintf(&b, "%-10s %s %s\n", a.tr("show.form"), r.Schema.ID, r.Schema.Version)
 	}
-	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Created"), a.trf("%s by %s", r.Created.Local().Format(time.DateTime), dash(r.Worker)))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.created"), a.trf("show.by", r.Created.Local().Format(time.DateTime), dash(r.Worker)))
 	if r.Source != "" {
 		from := r.Source
 		if cs, err := v.Contacts(); err == nil {
@@ -78,38 +75,38 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 				}
 			}
 		}
-		fmt.Fprintf(&b, "%-10s %s\n", a.tr("From"), from)
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.from"), from)
 	}
-	fmt.Fprintf(&b, "%-10s %s\n", a.tr("Updated"), r.Updated.Local().Format(time.DateTime))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.updated"), r.Updated.Local().Format(time.DateTime))
 	if r.Source == "" && (r.Status == vault.StatusComplete || r.Status == vault.StatusDelivered) && len(r.Share) > 0 {
 		if book, err := sync.NewDeliveryBook(v); err == nil {
 			var parts []string
 			for _, d := range book.Of(r.ID, r.Version, r.Share) {
 				name := d.Partner
 				if name == "" {
-					name = a.tr("a removed contact")
+					name = a.tr("show.a_removed_contact")
 				}
-				state := a.tr("waiting")
+				state := a.tr("show.waiting")
 				switch {
 				case d.Delivered:
-					state = a.tr("confirmed")
+					state = a.tr("show.confirmed")
 				case d.Confirmed > 0:
-					state = a.trf("confirmed version %d", d.Confirmed)
+					state = a.trf("show.confirmed_version", d.Confirmed)
 				}
 				parts = append(parts, name+": "+state)
 			}
-			fmt.Fprintf(&b, "%-10s %s\n", a.tr("Partners"), strings.Join(parts, "; "))
+			fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.partners"), strings.Join(parts, "; "))
 		}
 	}
 	if r.Triage != "" {
-		fmt.Fprintf(&b, "%-10s %s\n", a.tr("Triage"), r.Triage)
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.triage"), r.Triage)
 	}
 	if len(r.Body) == 0 {
 		return b.String(), nil
 	}
 	body, err := intake.ParseBody(r.Body)
 	if err != nil {
-		return "", fmt.Errorf("record %s has an unreadable body: %w", r.ID, vault.ErrCorrupt)
+		return "", errorf("show.unreadable", r.ID, vault.ErrCorrupt)
 	}
 	// The record is shown with the questionnaire it was taken with, even if
 	// fieldvault has a newer one now.

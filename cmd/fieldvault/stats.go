@@ -16,29 +16,18 @@ func newStatsCmd(a *app) *cobra.Command {
 	var format, out string
 	var k int
 	cmd := &cobra.Command{
-		Use:   "stats",
-		Short: "Count the records for publication, with no number small enough to point at anyone",
-		Long: `Count the finished records by need, triage level, age band (CTDC's bands),
-gender, consent, referral type agreed to, month and source, as text, CSV,
-JSON or a self-contained HTML report (--format html: charts drawn in the
-page, nothing loaded from elsewhere, printable).
-
-No published count is below k (default 11, as the Counter Trafficking Data
-Collaborative publishes; --k may raise it, and never go below 5). Where a
-table's rows add up to its total, more rows are withheld, smallest first,
-until the withheld rows add up to at least k, so the total minus the
-published rows reveals nothing; a total below k is withheld too.`,
+		Use:  "stats",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if !slices.Contains([]string{"text", "csv", "json", "html"}, format) {
-				return usageErr("--format must be text, csv, json or html, not %q", format)
+				return usageErr("stats.bad_format", format)
 			}
 			if k < stats.MinK {
-				return usageErr("--k must be at least %d, not %d: smaller counts can point at a person", stats.MinK, k)
+				return usageErr("stats.bad_k", stats.MinK, k)
 			}
 			if out != "" {
 				if _, err := os.Lstat(out); err == nil {
-					return usageErr("%s already exists; choose another name or remove it first", out)
+					return usageErr("usage.file_exists", out)
 				}
 			}
 			return a.withVault(vault.Options{ReadOnly: true}, func(v *vault.Vault) error {
@@ -72,8 +61,8 @@ published rows reveals nothing; a total below k is withheld too.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text, csv, json or html")
-	cmd.Flags().StringVar(&out, "out", "", "write to this `FILE` (it must not exist) instead of standard output")
-	cmd.Flags().IntVar(&k, "k", stats.DefaultK, "the smallest count shown (at least 5)")
+	cmd.Flags().StringVar(&format, "format", "text", "")
+	cmd.Flags().StringVar(&out, "out", "", "")
+	cmd.Flags().IntVar(&k, "k", stats.DefaultK, "")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -43,10 +44,10 @@ func (a *app) readFrom(src passphraseSource) ([]byte, error) {
 	if file != "" {
 		p, err := readPassphraseFile(file)
 		if err != nil {
-			return nil, usageErr("cannot read the passphrase file: %v", err)
+			return nil, usageErr("unlock.cannot_read_file", err)
 		}
 		if fi, err := os.Stat(file); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-			a.warn(a.tr("%s can be read by other users of this computer; make it yours alone: chmod 600 %s"), file, file)
+			a.warn(a.trf("unlock.can_read_other_users", file, file))
 		}
 		return p, nil
 	}
@@ -67,12 +68,12 @@ func readPassphraseFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxPassphraseFile {
-		return nil, fmt.Errorf("%s is longer than a passphrase file should be", name)
+		return nil, errorf("unlock.file_too_long", name)
 	}
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	if len(line) == 0 {
-		return nil, fmt.Errorf("the first line of %s is empty", name)
+		return nil, errorf("unlock.first_line_empty", name)
 	}
 	return line, nil
 }
@@ -80,11 +81,10 @@ func readPassphraseFile(name string) ([]byte, error) {
 // errNoPassphrase explains how to give a passphrase without a terminal.
 // src names the variables that would have given it.
 func errNoPassphrase(what string, src passphraseSource) error {
-	hint := fmt.Sprintf("set %s to a file holding it (or %s to the passphrase itself), or run fieldvault in a terminal", src.fileEnv, src.env)
 	if src.fileEnv == "FIELDVAULT_PASSPHRASE_FILE" {
-		hint = "set FIELDVAULT_PASSPHRASE_FILE to a file holding it (or pass --passphrase-file), or run fieldvault in a terminal"
+		return withHint(usageErr(what), "hint.passphrase_file")
 	}
-	return withHint(usageErr("no %s given, and there is no terminal to ask for it", what), hint)
+	return withHint(usageErr(what), "hint.passphrase_env", src.fileEnv, src.env)
 }
 
 // promptSecret reads a line from the terminal without echo. Ctrl+C restores
@@ -113,7 +113,7 @@ func (a *app) promptSecret(prompt string) ([]byte, error) {
 	p, err := term.ReadPassword(fd)
 	fmt.Fprintln(a.err)
 	if err != nil {
-		return nil, fmt.Errorf("read passphrase: %w", err)
+		return nil, errorf("unlock.cannot_read_passphrase", err)
 	}
 	return p, nil
 }
@@ -129,31 +129,31 @@ func (a *app) newPassphrase(src passphraseSource, prompt string) ([]byte, error)
 		return p, err
 	}
 	if !a.inTTY {
-		return nil, errNoPassphrase("new passphrase", src)
+		return nil, errNoPassphrase("unlock.no_new_passphrase", src)
 	}
-	fmt.Fprintf(a.err, "Choose a passphrase of at least %d characters. A few unrelated words are easy to remember and hard to guess.\n", vault.MinPassphraseLen)
+	fmt.Fprintln(a.err, a.tr("unlock.choose", vault.MinPassphraseLen))
 	for range 3 {
 		p, err := a.promptSecret(prompt + ": ")
 		if err != nil {
 			return nil, err
 		}
 		if err := vault.CheckPassphrase(p); err != nil {
-			fmt.Fprintf(a.err, "Too short: %v. Try again.\n", err)
+			fmt.Fprintln(a.err, a.tr("unlock.too_short", vault.MinPassphraseLen))
 			continue
 		}
-		again, err := a.promptSecret("Type it again: ")
+		again, err := a.promptSecret(a.tr("unlock.type_it_again"))
 		if err != nil {
 			return nil, err
 		}
 		same := bytes.Equal(p, again)
 		clear(again)
 		if !same {
-			fmt.Fprintln(a.err, "The two did not match. Try again.")
+			fmt.Fprintln(a.err, a.tr("unlock.no_match"))
 			continue
 		}
 		return p, nil
 	}
-	return nil, usageErr("no passphrase was set")
+	return nil, usageErr("unlock.none_set")
 }
 
 // workFactor reads FIELDVAULT_KDF_WORK_FACTOR, warning when it is weaker than
@@ -165,11 +165,10 @@ func (a *app) workFactor() (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < vault.MinWorkFactor || n > vault.MaxWorkFactor {
-		return 0, usageErr("FIELDVAULT_KDF_WORK_FACTOR must be a whole number from %d to %d, not %q",
-			vault.MinWorkFactor, vault.MaxWorkFactor, s)
+		return 0, usageErr("unlock.bad_work_factor", vault.MinWorkFactor, vault.MaxWorkFactor, s)
 	}
 	if n < vault.DefaultWorkFactor {
-		a.warn("key derivation work factor %d is below the default %d: a stolen vault is easier to break", n, vault.DefaultWorkFactor)
+		a.warn(a.tr("unlock.weak_work_factor", n, vault.DefaultWorkFactor))
 	}
 	return n, nil
 }
@@ -204,7 +203,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 	}
 	if !a.inTTY {
 		v.Close()
-		return nil, errNoPassphrase("passphrase", a.currentSource())
+		return nil, errNoPassphrase("unlock.no_passphrase", a.currentSource())
 	}
 	for try := 1; ; try++ {
 		p, err := a.promptSecret(a.passphrasePrompt(v))
@@ -222,7 +221,7 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 			v.Close()
 			return nil, err
 		}
-		fmt.Fprintln(a.err, a.tr("Wrong passphrase. Try again."))
+		fmt.Fprintln(a.err, a.tr("unlock.wrong_passphrase_try_again"))
 	}
 }
 
@@ -242,17 +241,17 @@ func attemptsLeft(v *vault.Vault) (int, bool) {
 // left when few are.
 func (a *app) passphrasePrompt(v *vault.Vault) string {
 	if left, warn := attemptsLeft(v); warn && left == 1 {
-		return a.tr("Passphrase (1 attempt left before the vault is erased): ")
+		return a.tr("unlock.passphrase_1_attempt_left")
 	} else if warn {
-		return a.trf("Passphrase (%d attempts left before the vault is erased): ", left)
+		return a.trn("unlock.passphrase_attempts_left_before", left, left)
 	}
-	return a.tr("Passphrase: ")
+	return a.tr("unlock.passphrase")
 }
 
 // unlocked learns the vault's interface language once its settings can be
 // read.
 func (a *app) unlocked(v *vault.Vault) {
-	if info, err := v.Info(); err == nil && supportedLang(info.Lang) {
+	if info, err := v.Info(); err == nil && catalog.Supported(info.Lang) {
 		a.vaultLang = info.Lang
 	}
 }

@@ -13,12 +13,7 @@ import (
 
 func newWithdrawCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "withdraw ID",
-		Short: "Consent was withdrawn: delete a record here and tell the partners",
-		Long: `The survivor withdrew consent. The record and its drafts are deleted from
-this laptop at once, and the vault is rewritten so nothing of it lingers.
-Every partner that was sent the record gets a withdrawal notice in its next
-bundle, and confirms the deletion in its receipt.`,
+		Use:  "withdraw ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
@@ -30,9 +25,9 @@ bundle, and confirms the deletion in its receipt.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.err, "Deleted record %s.\n", id)
+				fmt.Fprintln(a.err, a.tr("withdraw.deleted", id))
 				if len(names) > 0 {
-					fmt.Fprintf(a.err, "The next bundle to %s will ask them to delete it too.\n", strings.Join(names, ", "))
+					fmt.Fprintln(a.err, a.tr("withdraw.notice", strings.Join(names, ", ")))
 				}
 				return nil
 			})
@@ -44,15 +39,11 @@ func newPurgeCmd(a *app) *cobra.Command {
 	var delivered bool
 	var olderThan string
 	cmd := &cobra.Command{
-		Use:   "purge --delivered [--older-than DURATION]",
-		Short: "Delete local copies that partners have confirmed receiving",
-		Long: `Delete the records that partners have confirmed receiving, so that a lost or
-seized laptop holds as little as possible. --older-than keeps recent ones:
-a number of days (30d), hours (12h) or minutes (90m).`,
+		Use:  "purge --delivered [--older-than DURATION]",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if !delivered {
-				return usageErr("purge needs --delivered: only delivered records are purged")
+				return usageErr("purge.needs_delivered")
 			}
 			age, err := parseAge(olderThan)
 			if err != nil {
@@ -63,13 +54,13 @@ a number of days (30d), hours (12h) or minutes (90m).`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.err, "Deleted %d delivered %s.\n", n, plural(n, "record", "records"))
+				fmt.Fprintln(a.err, a.trn("purge.deleted", n, n))
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&delivered, "delivered", false, "purge records partners confirmed receiving")
-	cmd.Flags().StringVar(&olderThan, "older-than", "", "only those delivered longer ago than `DURATION` (30d, 12h)")
+	cmd.Flags().BoolVar(&delivered, "delivered", false, "")
+	cmd.Flags().StringVar(&olderThan, "older-than", "", "")
 	return cmd
 }
 
@@ -86,5 +77,5 @@ func parseAge(s string) (time.Duration, error) {
 	} else if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return d, nil
 	}
-	return 0, usageErr("--older-than takes a duration like 30d, 12h or 90m, not %q", s)
+	return 0, usageErr("purge.bad_older_than", s)
 }

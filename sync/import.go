@@ -24,24 +24,6 @@ import (
 	"github.com/fieldvault/fieldvault/vault"
 )
 
-// ErrRejected is wrapped by every reason a bundle or receipt is refused.
-var ErrRejected = errors.New("rejected")
-
-// RejectError says why a file was refused, and what to do.
-type RejectError struct {
-	Reason string
-	Hint   string
-}
-
-func (e *RejectError) Error() string { return e.Reason }
-func (e *RejectError) Unwrap() error { return ErrRejected }
-
-func reject(hint, format string, args ...any) error {
-	return &RejectError{Reason: fmt.Sprintf(format, args...), Hint: hint}
-}
-
-const hintDamaged = "ask the sender for a new copy; do not use this file"
-
 // maxRecord bounds one record in a bundle.
 const maxRecord = 16 << 20
 
@@ -127,10 +109,9 @@ func check(r io.Reader, id age.Identity, ownRecipient string, contacts func() ([
 		if errors.As(err, &nm) {
 			// A damaged recipient stanza looks the same as one for
 			// another vault; say both.
-			return nil, reject("check that it was exported for this vault's card ('fieldvault card'); if it was, ask the sender for a new copy",
-				"the file is not addressed to this vault, or its header was damaged")
+			return nil, reject("not_addressed")
 		}
-		return nil, reject(hintDamaged, "the file is damaged or was altered: it is not a readable age file")
+		return nil, reject("not_age")
 	}
 	return checkPlain(plain, ownRecipient, contacts, st)
 }
@@ -152,56 +133,56 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			break
 		}
 		if err != nil {
-			return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+			return nil, reject("damaged", cleanAgeErr(err))
 		}
 		name := hdr.Name
 		if hdr.Typeflag == tar.TypeDir && (name == "records/" || name == "schemas/") {
 			continue // tar adds these when a person repacks a bundle
 		}
 		if hdr.Typeflag != tar.TypeReg || hdr.Size < 0 || sparse(hdr) {
-			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
+			return nil, reject("unexpected_entry", name)
 		}
 		if manifest != nil || receipt != nil {
 			if name != "manifest.sig" && name != "receipt.sig" {
-				return nil, reject(hintDamaged, "the file holds %q after its manifest", name)
+				return nil, reject("after_manifest", name)
 			}
 		}
 		switch {
 		case strings.HasPrefix(name, "records/") && strings.HasSuffix(name, ".json"):
 			rid, err := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(name, "records/"), ".json"))
 			if err != nil {
-				return nil, reject(hintDamaged, "the file holds a bad record entry %q", name)
+				return nil, reject("bad_record_entry", name)
 			}
 			if st != nil {
 				// Staging was chosen by the file's size; a file that grows
 				// while it is read must not make it hold more.
 				if st.read += hdr.Size; st.read > stageLimit {
-					return nil, reject(hintDamaged, "the file changed while it was imported")
+					return nil, reject("changed")
 				}
 				if hdr.Size > maxRecord {
-					return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(nil)))
+					return nil, reject("damaged", cleanAgeErr(orTooLarge(nil)))
 				}
 				raw := st.buffer(int(hdr.Size))
 				if _, err := io.ReadFull(tr, raw); err != nil {
-					return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+					return nil, reject("damaged", cleanAgeErr(err))
 				}
 				st.record(rid, raw) // hashed by the stager
 				continue
 			}
 			h := sha256.New()
 			if n, err := io.CopyBuffer(h, io.LimitReader(tr, maxRecord+1), buf); err != nil || n > maxRecord {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(err)))
 			}
 			hashes = append(hashes, Entry{ID: rid, SHA256: [32]byte(h.Sum(nil))})
 		case strings.HasPrefix(name, "schemas/") && strings.HasSuffix(name, ".json"):
 			want := strings.TrimSuffix(strings.TrimPrefix(name, "schemas/"), ".json")
 			src, err := io.ReadAll(io.LimitReader(tr, maxRecord+1))
 			if err != nil || len(src) > maxRecord {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(err)))
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(err)))
 			}
 			sum := sha256.Sum256(src)
 			if hex.EncodeToString(sum[:]) != want {
-				return nil, reject(hintDamaged, "the questionnaire %s in the file does not match its hash", want)
+				return nil, reject("schema_hash", want)
 			}
 			schemas[want] = true
 			if st != nil {
@@ -209,13 +190,13 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			}
 		case name == "manifest.json" || name == "receipt.json":
 			if hdr.Size > maxManifest {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(orTooLarge(nil)))
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(nil)))
 			}
 			// Read into a buffer of exactly its size: a manifest of
 			// 100,000 records is 12 MB, and growing one would copy it.
 			b := make([]byte, hdr.Size)
 			if _, err := io.ReadFull(tr, b); err != nil {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+				return nil, reject("damaged", cleanAgeErr(err))
 			}
 			if name == "manifest.json" {
 				manifest = b
@@ -225,7 +206,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 		case name == "manifest.sig" || name == "receipt.sig":
 			b, err := io.ReadAll(io.LimitReader(tr, ed25519.SignatureSize+1))
 			if err != nil {
-				return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+				return nil, reject("damaged", cleanAgeErr(err))
 			}
 			if name == "manifest.sig" {
 				sig = b
@@ -233,13 +214,13 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 				rsig = b
 			}
 		default:
-			return nil, reject(hintDamaged, "the file holds an unexpected entry %q", name)
+			return nil, reject("unexpected_entry", name)
 		}
 	}
 	// Read to the very end: age checks the last chunk, so truncation and
 	// appended bytes are caught here.
 	if _, err := io.CopyBuffer(io.Discard, plain, buf); err != nil {
-		return nil, reject(hintDamaged, "the file is damaged or was altered: %v", cleanAgeErr(err))
+		return nil, reject("damaged", cleanAgeErr(err))
 	}
 
 	if st != nil {
@@ -249,7 +230,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	slices.SortFunc(hashes, func(a, b Entry) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i].ID == hashes[i-1].ID {
-			return nil, reject(hintDamaged, "the file holds the record %s twice", hashes[i].ID)
+			return nil, reject("record_twice", hashes[i].ID)
 		}
 	}
 	switch {
@@ -258,7 +239,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	case receipt != nil && manifest == nil && len(hashes) == 0:
 		return checkReceipt(receipt, rsig, ownRecipient, contacts)
 	}
-	return nil, reject(hintDamaged, "the file is neither a fieldvault bundle nor a receipt")
+	return nil, reject("unknown_kind")
 }
 
 // sparse reports a sparse tar entry. fieldvault never writes one, and its
@@ -300,7 +281,7 @@ func cleanAgeErr(err error) string {
 func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, error)) (Card, vault.Contact, error) {
 	card, err := ParseCard(cardLine)
 	if err != nil {
-		return Card{}, vault.Contact{}, reject(hintDamaged, "the sender's card in the file is not valid")
+		return Card{}, vault.Contact{}, reject("bad_card")
 	}
 	all, err := contacts()
 	if err != nil {
@@ -308,12 +289,10 @@ func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, 
 	}
 	i := slices.IndexFunc(all, func(c vault.Contact) bool { return bytes.Equal(c.SigningKey, card.SigningKey) })
 	if i < 0 {
-		return Card{}, vault.Contact{}, reject(
-			"if you know this sender, check the fingerprint with them, then add their card with 'fieldvault contact add'",
-			"the sender %q (fingerprint %s) is not one of this vault's contacts", card.Name, card.Fingerprint())
+		return Card{}, vault.Contact{}, reject("unknown_sender", card.Name, card.Fingerprint())
 	}
 	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(card.SigningKey, msg, sig) {
-		return Card{}, vault.Contact{}, reject(hintDamaged, "the signature does not match: the file was altered or not made by %s", all[i].Name)
+		return Card{}, vault.Contact{}, reject("bad_signature", all[i].Name)
 	}
 	return card, all[i], nil
 }
@@ -323,32 +302,31 @@ func signer(cardLine string, msg, sig []byte, contacts func() ([]vault.Contact, 
 func checkBundle(mb, sig []byte, hashes []Entry, schemas map[string]bool, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
 	m, err := ParseManifest(mb)
 	if err != nil {
-		return nil, reject(hintDamaged, "the bundle's manifest is not valid: %v", err)
+		return nil, reject("bad_manifest", err)
 	}
 	card, c, err := signer(m.Sender, mb, sig, contacts)
 	if err != nil {
 		return nil, err
 	}
 	if m.Recipient != own {
-		return nil, reject("it was made for another vault; ask the sender to export for this vault's card",
-			"the bundle is signed by %s but addressed to another vault", c.Name)
+		return nil, reject("bundle_other_vault", c.Name)
 	}
 	if len(m.Records) != len(hashes) {
-		return nil, reject(hintDamaged, "the manifest lists %d records but the bundle holds %d", len(m.Records), len(hashes))
+		return nil, reject("count_mismatch", len(m.Records), len(hashes))
 	}
 	for i, e := range m.Records {
 		if hashes[i].ID != e.ID || hashes[i].SHA256 != e.SHA256 {
-			return nil, reject(hintDamaged, "record %s does not match the manifest", e.ID)
+			return nil, reject("record_mismatch", e.ID)
 		}
 	}
 	for _, s := range m.Schemas {
 		if !schemas[s.SHA256] {
-			return nil, reject(hintDamaged, "the bundle lacks the questionnaire %s %s its manifest lists", s.ID, s.Version)
+			return nil, reject("schema_missing", s.ID, s.Version)
 		}
 		delete(schemas, s.SHA256)
 	}
 	for hash := range schemas {
-		return nil, reject(hintDamaged, "the bundle holds a questionnaire (%.12s…) that its signed manifest does not list", hash)
+		return nil, reject("schema_unlisted", hash)
 	}
 	return &Checked{Kind: KindBundle, Sender: c, Card: card, Manifest: m}, nil
 }
@@ -356,14 +334,14 @@ func checkBundle(mb, sig []byte, hashes []Entry, schemas map[string]bool, own st
 func checkReceipt(rb, sig []byte, own string, contacts func() ([]vault.Contact, error)) (*Checked, error) {
 	r, err := ParseReceipt(rb)
 	if err != nil {
-		return nil, reject(hintDamaged, "the receipt is not valid: %v", err)
+		return nil, reject("bad_receipt", err)
 	}
 	card, c, err := signer(r.Sender, rb, sig, contacts)
 	if err != nil {
 		return nil, err
 	}
 	if r.Recipient != own {
-		return nil, reject("it was made for another vault", "the receipt is signed by %s but addressed to another vault", c.Name)
+		return nil, reject("receipt_other_vault", c.Name)
 	}
 	return &Checked{Kind: KindReceipt, Sender: c, Card: card, Receipt: r}, nil
 }
@@ -471,7 +449,7 @@ func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) err
 	}
 	plain, err := age.Decrypt(bufio.NewReaderSize(f, 1<<16), id)
 	if err != nil {
-		return reject(hintDamaged, "the file changed while it was imported")
+		return reject("changed")
 	}
 	// The manifest's records, sorted by ID, are the index of what to
 	// expect: no second list of 100,000 entries.
@@ -519,10 +497,10 @@ func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) err
 			break
 		}
 		if err != nil {
-			return reject(hintDamaged, "the file changed while it was imported")
+			return reject("changed")
 		}
 		if sparse(hdr) {
-			return reject(hintDamaged, "the file changed while it was imported")
+			return reject("changed")
 		}
 		if hdr.Typeflag == tar.TypeDir {
 			continue // records/ or schemas/ from a repacking: the check allowed no other
@@ -530,14 +508,14 @@ func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) err
 		switch {
 		case strings.HasPrefix(hdr.Name, "records/"):
 			if hdr.Size > maxRecord {
-				return reject(hintDamaged, "the file changed while it was imported")
+				return reject("changed")
 			}
 			raw := make([]byte, hdr.Size)
 			_, err := io.ReadFull(tr, raw)
 			rid, perr := uuid.Parse(strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "records/"), ".json"))
 			i, found := entryIndex(want, rid)
 			if err != nil || perr != nil || !found || seen[i] || sha256.Sum256(raw) != want[i].SHA256 {
-				return reject(hintDamaged, "the file changed while it was imported")
+				return reject("changed")
 			}
 			seen[i] = true
 			e := want[i]
@@ -552,7 +530,7 @@ func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) err
 			sum := sha256.Sum256(src)
 			hash := hex.EncodeToString(sum[:])
 			if err != nil || "schemas/"+hash+".json" != hdr.Name {
-				return reject(hintDamaged, "the file changed while it was imported")
+				return reject("changed")
 			}
 			schemas = append(schemas, src)
 		}
@@ -560,15 +538,14 @@ func applyBundle(v *vault.Vault, f *os.File, ck *Checked, res *ImportResult) err
 	flush()
 	if slices.Contains(seen, false) {
 		finish()
-		return reject(hintDamaged, "the file changed while it was imported")
+		return reject("changed")
 	}
 	if err := finish(); err != nil {
 		if errors.Is(err, vault.ErrUnreadable) {
 			// Signed by the sender, but not a record: a bug on their side.
 			// The records stored before it stay; nothing is logged as
 			// imported.
-			return reject("ask the sender to update fieldvault and export again",
-				"a record in the bundle from %s is not a readable record (%d stored before it)", ck.Sender.Name, res.Added)
+			return reject("unreadable_stored", ck.Sender.Name, res.Added)
 		}
 		return err
 	}
@@ -715,8 +692,7 @@ func (s *stager) finish() {
 func applyStaged(v *vault.Vault, ck *Checked, staged []vault.Prepared, stageErr error, schemas [][]byte, res *ImportResult) error {
 	m := ck.Manifest
 	unreadable := func() error {
-		return reject("ask the sender to update fieldvault and export again",
-			"a record in the bundle from %s is not a readable record; nothing was stored", ck.Sender.Name)
+		return reject("unreadable", ck.Sender.Name)
 	}
 	switch {
 	case errors.Is(stageErr, vault.ErrUnreadable):
@@ -724,7 +700,7 @@ func applyStaged(v *vault.Vault, ck *Checked, staged []vault.Prepared, stageErr 
 	case stageErr != nil:
 		return stageErr
 	case len(staged) != len(m.Records):
-		return reject(hintDamaged, "the file changed while it was imported")
+		return reject("changed")
 	}
 	for i := range staged {
 		id, err := uuid.Parse(staged[i].ID())
@@ -797,8 +773,7 @@ func applyReceipt(v *vault.Vault, ck *Checked, res *ImportResult) error {
 	}
 	i := slices.IndexFunc(exports, func(e vault.Export) bool { return e.Bundle == r.Bundle && e.Contact == ck.Sender.ID })
 	if i < 0 {
-		return reject("import only the receipts that come back for bundles this vault exported",
-			"the receipt from %s answers a bundle this vault never sent them; nothing was changed", ck.Sender.Name)
+		return reject("unknown_export", ck.Sender.Name)
 	}
 	sent := exports[i]
 	version := make(map[string]int, len(sent.Records))
@@ -900,15 +875,14 @@ func notOwner(err error, ck *Checked) error {
 	if !errors.As(err, &no) {
 		return err
 	}
-	whose := "which this vault created"
+	key := "not_theirs_own"
 	switch {
 	case no.Status == vault.StatusDraft:
-		whose = "which is an unfinished interview in this vault"
+		key = "not_theirs_draft"
 	case no.Source != "":
-		whose = "which came from another contact"
+		key = "not_theirs_contact"
 	}
-	return reject("a partner may only add records, and change or withdraw those its own vault created; ask "+ck.Sender.Name+" what happened",
-		"the bundle from %s would change record %s, %s; nothing was imported", ck.Sender.Name, no.ID, whose)
+	return reject(key, ck.Sender.Name, no.ID)
 }
 
 // ReceiptDir is where a receipt goes by default: beside the bundle.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
+	"github.com/fieldvault/fieldvault/sync"
 )
 
 // catalogIDs returns every string literal in package main that names a
@@ -32,6 +33,7 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 	}
 	fset := token.NewFileSet()
 	ids = map[string]string{}
+	joined := map[*ast.BasicLit]bool{} // the prefixes, not IDs themselves
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -44,14 +46,15 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 			if bin, ok := n.(*ast.BinaryExpr); ok && bin.Op == token.ADD {
 				if lit, ok := bin.X.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 					s, _ := strconv.Unquote(lit.Value)
-					if table, _, _ := strings.Cut(s, "."); tables[table] && strings.HasSuffix(s, ".") {
+					if table, _, ok := strings.Cut(s, "."); ok && tables[table] {
 						prefixes = append(prefixes, s)
+						joined[lit] = true
 					}
 				}
 				return true
 			}
 			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
+			if !ok || lit.Kind != token.STRING || joined[lit] {
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
@@ -144,6 +147,21 @@ func TestLocaleLang(t *testing.T) {
 		}
 		if got := localeLang(func(k string) string { return vars[k] }); got != want {
 			t.Errorf("localeLang(%s) = %q, want %q", env, got, want)
+		}
+	}
+}
+
+// Every reason sync refuses a file for, and its advice, is in the catalog,
+// and the English catalog says what sync says.
+func TestCatalogCoversRejections(t *testing.T) {
+	for k, r := range sync.Rejections {
+		if got := catalog.Text(catalog.Default, "reject."+k); got != r.Format {
+			t.Errorf("reject.%s is %q in the English catalog, but sync says %q", k, got, r.Format)
+		}
+	}
+	for k, h := range sync.RejectHints {
+		if got := catalog.Text(catalog.Default, "reject.hint_"+k); got != h {
+			t.Errorf("reject.hint_%s is %q in the English catalog, but sync says %q", k, got, h)
 		}
 	}
 }

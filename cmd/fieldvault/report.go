@@ -136,7 +136,9 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 	var attempts *vault.AttemptsError
 	switch {
 	case errors.As(err, &rej):
-		code, msg, hint = exitRejected, a.trf("report.rejected_nothing_was_changed", rej.Reason), rej.Hint
+		code = exitRejected
+		msg = a.trf("report.rejected_nothing_was_changed", a.trf("reject."+rej.Key, rej.Args...))
+		hint = a.trf("reject.hint_"+rej.HintKey, rej.HintArgs...)
 	case errors.As(err, &cancel):
 		code = exitCancelled
 	case errors.Is(err, errCancelled):

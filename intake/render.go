@@ -10,22 +10,13 @@ import (
 )
 
 // Render writes a record's answers as a person reads them: page by page,
-// each question's label and the answer in the record's language. Skipped
+// each question's label and the answer in lang, which the questionnaire
+// must have (the interview's own language, or another it offers). Skipped
 // questions say so; questions never asked are left out. With mask, the
 // answers to questions marked sensitive are hidden, for a screen others
 // may see.
 func Render(s *schema.Schema, b *Body, lang string, mask bool) string {
 	var sb strings.Builder
-	if b.Consent != nil {
-		c := b.Consent
-		fmt.Fprintf(&sb, "Consent    %s, %s, by %s (script sha256 %.12s…)\n", c.Time.Local().Format("2006-01-02 15:04"), c.Lang, c.Worker, c.ScriptHash)
-		if c.Declined != "" {
-			fmt.Fprintf(&sb, "           declined at %s: nothing else was recorded\n", c.Declined)
-		}
-	}
-	if b.Triage != nil && len(b.Triage.Reasons) > 0 {
-		fmt.Fprintf(&sb, "Reasons    %s\n", strings.Join(b.Triage.Reasons, "; "))
-	}
 	if b.EndedEarly {
 		fmt.Fprintf(&sb, "           %s\n", text(lang, msgSummaryEndedEarly))
 	}

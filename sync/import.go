@@ -70,7 +70,7 @@ func verify(v *vault.Vault, path string, st *stager, keep io.Writer) (*Checked, 
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+		return nil, err // names the path already
 	}
 	defer f.Close()
 	var r io.Reader = f

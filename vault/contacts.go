@@ -84,7 +84,7 @@ func (v *Vault) Contact(name string) (*Contact, error) {
 			return &c, nil
 		}
 	}
-	return nil, fmt.Errorf("contact %q: %w", name, ErrNotFound)
+	return nil, &NotFoundError{Kind: "contact", Name: name}
 }
 
 // RemoveContact deletes the contact with the given name.

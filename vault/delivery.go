@@ -224,7 +224,7 @@ func (v *Vault) getRecord(tx *bolt.Tx, id string) (*Record, error) {
 	key := recordKey(id)
 	blob := tx.Bucket(bucketRecords).Get(key)
 	if blob == nil {
-		return nil, fmt.Errorf("record %s: %w", id, ErrNotFound)
+		return nil, &NotFoundError{Kind: "record", Name: id}
 	}
 	pt, err := decryptBlob(v.keys.wrap, adFor(bucketRecords, key), blob)
 	if err != nil {

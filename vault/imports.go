@@ -83,13 +83,13 @@ type Tombstone struct {
 // vault afterwards so the ciphertext does not linger.
 func (v *Vault) Withdraw(id string, pending []string) error {
 	if _, err := uuid.Parse(id); err != nil {
-		return fmt.Errorf("record %q: %w", id, ErrNotFound)
+		return &NotFoundError{Kind: "record", Name: id}
 	}
 	return v.update(func(tx *bolt.Tx) error {
 		if existed, err := deleteRecord(tx, id); err != nil {
 			return err
 		} else if !existed {
-			return fmt.Errorf("record %s: %w", id, ErrNotFound)
+			return &NotFoundError{Kind: "record", Name: id}
 		}
 		key := recordKey(id)
 		if len(pending) > 0 {

@@ -131,7 +131,7 @@ func (v *Vault) PutBulk(rs []*Record, keys []LineKey) error {
 		if r.ID == "" {
 			r.ID = uuid.NewString()
 		} else if _, err := uuid.Parse(r.ID); err != nil {
-			return fmt.Errorf("record ID %q: %w", r.ID, ErrNotFound)
+			return &NotFoundError{Kind: "record", Name: r.ID}
 		}
 		r.Version, r.Updated, r.Created = 1, now, now
 		if r.Worker == "" {

@@ -119,7 +119,7 @@ func (v *Vault) PutRecords(rs []*Record) error {
 		}
 		if r.ID != "" {
 			if _, err := uuid.Parse(r.ID); err != nil {
-				return fmt.Errorf("record ID %q: %w", r.ID, ErrNotFound)
+				return &NotFoundError{Kind: "record", Name: r.ID}
 			}
 		}
 	}
@@ -287,7 +287,7 @@ func (v *Vault) getSummary(tx *bolt.Tx, id string, s *Summary) error {
 // GetRecord returns the record with the given ID, or ErrNotFound.
 func (v *Vault) GetRecord(id string) (*Record, error) {
 	if _, err := uuid.Parse(id); err != nil {
-		return nil, fmt.Errorf("record %q: %w", id, ErrNotFound)
+		return nil, &NotFoundError{Kind: "record", Name: id}
 	}
 	var r *Record
 	err := v.view(func(tx *bolt.Tx) error {
@@ -318,7 +318,7 @@ func (v *Vault) ResolveID(prefix string) (string, error) {
 		return prefix, nil
 	}
 	if len(prefix) < 4 {
-		return "", fmt.Errorf("record %q: %w", prefix, ErrNotFound)
+		return "", &NotFoundError{Kind: "record", Name: prefix}
 	}
 	var matches []string
 	err := v.view(func(tx *bolt.Tx) error {
@@ -335,7 +335,7 @@ func (v *Vault) ResolveID(prefix string) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return "", fmt.Errorf("record %q: %w", prefix, ErrNotFound)
+		return "", &NotFoundError{Kind: "record", Name: prefix}
 	case 1:
 		return matches[0], nil
 	}
@@ -437,7 +437,7 @@ func (v *Vault) DeleteRecord(id string) error {
 func (v *Vault) DeleteRecords(ids []string) error {
 	for _, id := range ids {
 		if _, err := uuid.Parse(id); err != nil {
-			return fmt.Errorf("record %q: %w", id, ErrNotFound)
+			return &NotFoundError{Kind: "record", Name: id}
 		}
 	}
 	return v.update(func(tx *bolt.Tx) error {
@@ -445,7 +445,7 @@ func (v *Vault) DeleteRecords(ids []string) error {
 			if existed, err := deleteRecord(tx, id); err != nil {
 				return err
 			} else if !existed {
-				return fmt.Errorf("record %s: %w", id, ErrNotFound)
+				return &NotFoundError{Kind: "record", Name: id}
 			}
 			if err := v.appendAudit(tx, "record deleted", id); err != nil {
 				return err
@@ -521,9 +521,9 @@ func ReadParsed[T any](v *Vault, ids []string, parse func(id string, raw []byte)
 				for i := range blobs {
 					id := ids[lo+i]
 					if _, err := uuid.Parse(id); err != nil {
-						errs[i] = fmt.Errorf("record %q: %w", id, ErrNotFound)
+						errs[i] = &NotFoundError{Kind: "record", Name: id}
 					} else if blobs[i] = b.Get(recordKey(id)); blobs[i] == nil {
-						errs[i] = fmt.Errorf("record %s: %w", id, ErrNotFound)
+						errs[i] = &NotFoundError{Kind: "record", Name: id}
 					}
 				}
 				parallel(hi-lo, func(i int) {

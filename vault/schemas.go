@@ -48,7 +48,7 @@ func (v *Vault) Schema(hash string) ([]byte, error) {
 		})
 	})
 	if err == nil && src == nil {
-		err = fmt.Errorf("questionnaire %s: %w", hash, ErrNotFound)
+		err = &NotFoundError{Kind: "questionnaire", Name: hash}
 	}
 	return src, err
 }

@@ -204,7 +204,7 @@ func (v *Vault) RemovePassphrase(id string) (Rekeyed, error) {
 	}
 	switch {
 	case len(match) == 0:
-		return Rekeyed{}, fmt.Errorf("passphrase %q: %w", id, ErrNotFound)
+		return Rekeyed{}, &NotFoundError{Kind: "passphrase", Name: id}
 	case len(match) > 1:
 		return Rekeyed{}, fmt.Errorf("%q names %d passphrases; give the ID from 'fieldvault passphrase list'", id, len(match))
 	}

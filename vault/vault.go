@@ -746,3 +746,14 @@ func (v *Vault) Copy(w io.Writer) error {
 // dozen, so an import of thousands writes a quarter of the pages, each a
 // system call, that 4 KiB pages would need.
 const pageSize = 16 << 10
+
+// NotFoundError says what the vault does not hold: Kind is "record",
+// "contact", "questionnaire" or "passphrase", Name what was asked for. It is
+// ErrNotFound.
+type NotFoundError struct {
+	Kind string
+	Name string
+}
+
+func (e *NotFoundError) Error() string        { return fmt.Sprintf("%s %q: not found", e.Kind, e.Name) }
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }

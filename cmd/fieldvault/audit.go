@@ -70,7 +70,7 @@ func (a *app) runAudit(verify, asJSON bool) error {
 			return enc.Encode(log)
 		}
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "#\tTIME\tWORKER\tACTION\tRECORD")
+		fmt.Fprintln(tw, a.tr("audit.header"))
 		for _, e := range log {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Worker, e.Action, dash(e.Subject))
 		}

@@ -56,6 +56,14 @@ func (a *app) trn(id string, n any, args ...any) string {
 // status is a record's status in the interface language.
 func (a *app) status(s string) string { return a.tr("status." + s) }
 
+// triage is a triage level's name, or "" for none.
+func (a *app) triage(level string) string {
+	if level == "" {
+		return ""
+	}
+	return a.tr("triage." + level)
+}
+
 // localizeHelp makes cobra's help speak the interface language: each
 // command's description, each flag's, and the headings of the usage text.
 func (a *app) localizeHelp(root *cobra.Command) {
@@ -89,6 +97,9 @@ func (a *app) usageTemplate(english string) string {
 	} {
 		pairs = append(pairs, h[0], a.tr(h[1]))
 	}
+	// cobra writes "[flags]" into the usage line itself, in English;
+	// localizeTree turns that off and the template says it instead.
+	pairs = append(pairs, "{{.UseLine}}", "{{.UseLine}}{{if .HasAvailableFlags}} "+a.tr("help.flags_word")+"{{end}}")
 	return strings.NewReplacer(pairs...).Replace(english) + "\n" + a.tr("help.exit_codes")
 }
 
@@ -101,6 +112,7 @@ func (a *app) localizeTree(c *cobra.Command) {
 		// cobra's hidden completion helpers: nobody reads their help.
 		return
 	}
+	c.DisableFlagsInUseLine = true
 	c.Short = a.tr(key + ".short")
 	if catalog.Has(catalog.Default, key+".long") {
 		c.Long = a.tr(key + ".long")

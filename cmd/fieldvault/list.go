@@ -111,7 +111,7 @@ func (a *app) runList(status vault.Status, f *caseFlags, asJSON bool) error {
 			if s.Source != "" && from == "" {
 				from = s.Source[:8] // a contact since removed
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Status, s.Created, dash(s.Triage), dash(s.Schema), dash(from), a.confirmedBy(deliveryOf(s)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, a.status(string(s.Status)), s.Created, dash(a.triage(s.Triage)), dash(s.Schema), dash(from), a.confirmedBy(deliveryOf(s)))
 		}
 		return tw.Flush()
 	})

@@ -128,11 +128,11 @@ func (a *app) runPassphraseList(asJSON bool) error {
 			return enc.Encode(slots)
 		}
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tWORKER\t")
+		fmt.Fprintln(tw, a.tr("passphrase.header"))
 		for _, s := range slots {
 			mark := ""
 			if s.Current {
-				mark = "(you)"
+				mark = a.tr("passphrase.you")
 			}
 			if s.Duress {
 				mark = a.tr("passphrase.duress_destroys_vault")

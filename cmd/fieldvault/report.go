@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
+	"syscall"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/sync"
@@ -76,6 +78,24 @@ func (a *app) text(err error) string {
 	switch e := err.(type) {
 	case *hintError:
 		return a.text(e.err)
+	case *cancelError:
+		return a.text(e.error)
+	case *vault.NotFoundError:
+		return a.tr("notfound."+e.Kind, e.Name)
+	case *fs.PathError:
+		// The operating system's words are English; the common ones are
+		// said again in the interface language.
+		for _, c := range []struct {
+			err error
+			id  string
+		}{
+			{fs.ErrNotExist, "oserr.not_exist"}, {fs.ErrExist, "oserr.exist"}, {fs.ErrPermission, "oserr.permission"},
+			{syscall.ENOSPC, "oserr.no_space"}, {syscall.EROFS, "oserr.read_only"}, {syscall.EISDIR, "oserr.is_dir"},
+		} {
+			if errors.Is(e.Err, c.err) {
+				return a.tr(c.id, e.Path)
+			}
+		}
 	case *usageError:
 		return a.msg(&e.msgError)
 	case *msgError:
@@ -185,7 +205,8 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 		hint = a.tr("report.keep_file_as_restore")
 	case errors.Is(err, vault.ErrNotFound):
 		hint = a.tr("report.run_fieldvault_list_see")
-		if strings.HasPrefix(msg, "contact ") {
+		var nf *vault.NotFoundError
+		if errors.As(err, &nf) && nf.Kind == "contact" {
 			hint = a.tr("report.run_fieldvault_contact_list")
 		}
 	case errors.Is(err, vault.ErrDuplicate):

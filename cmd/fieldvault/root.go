@@ -81,7 +81,7 @@ func newRootCmd(a *app) *cobra.Command {
 	root.SetOut(a.out)
 	root.SetErr(a.err)
 	root.SetIn(a.in)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%s", err.Error()) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cobraUsageErr(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.vaultFlag, "vault", "", "")
 	pf.StringVar(&a.passphraseFile, "passphrase-file", "", "")
@@ -121,7 +121,8 @@ func newRootCmd(a *app) *cobra.Command {
 		newGenManCmd(a),
 		newVersionCmd(a),
 	)
-	// cobra's arg validators return plain errors; make them usage errors.
+	// cobra's arg validators return plain English errors; make them
+	// usage errors in the interface language.
 	wrapArgs(root)
 	a.localizeHelp(root)
 	return root
@@ -132,7 +133,7 @@ func wrapArgs(c *cobra.Command) {
 		inner := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := inner(cmd, args); err != nil {
-				return usageErr("%s", err.Error())
+				return cobraUsageErr(err)
 			}
 			return nil
 		}

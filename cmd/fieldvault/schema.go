@@ -54,7 +54,7 @@ func newSchemaCmd(a *app) *cobra.Command {
 			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, a.tr("schema.header"))
 			for _, s := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Title.In("en"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Version, strings.Join(s.Languages, ","), s.Title.In(a.lang()))
 			}
 			return tw.Flush()
 		},

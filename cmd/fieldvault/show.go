@@ -99,7 +99,7 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 		}
 	}
 	if r.Triage != "" {
-		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.triage"), r.Triage)
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.triage"), a.triage(r.Triage))
 	}
 	if len(r.Body) == 0 {
 		return b.String(), nil
@@ -121,6 +121,24 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 		fmt.Fprintf(&b, "\n%s\n", buf.Bytes())
 		return b.String(), nil
 	}
-	b.WriteString(intake.Render(s, body, r.Lang, mask))
+	if c := body.Consent; c != nil {
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.consent"), a.trf("show.consent_by", c.Time.Local().Format("2006-01-02 15:04"), c.Lang, c.Worker, c.ScriptHash))
+		if c.Declined != "" {
+			fmt.Fprintf(&b, "%-10s %s\n", "", a.trf("show.declined_at", c.Declined))
+		}
+	}
+	if body.Triage != nil && len(body.Triage.Reasons) > 0 {
+		// The reasons were written in the interview's language when it
+		// was triaged, and are shown as they were written.
+		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.reasons"), strings.Join(body.Triage.Reasons, "; "))
+	}
+	// Questions in the interface language when the questionnaire has it;
+	// the answers are as they were given.
+	lang := r.Lang
+	if s.HasLanguage(a.lang()) {
+		lang = a.lang()
+	}
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.interview_lang"), r.Lang)
+	b.WriteString(intake.Render(s, body, lang, mask))
 	return b.String(), nil
 }

@@ -47,7 +47,7 @@ func (a *app) runWipe(v *vault.Vault, yes bool) error {
 			return errCancelled
 		}
 		if strings.TrimSpace(line) != name {
-			return usageErr("%s", a.tr("session.the_name_did_not"))
+			return usageErr("session.the_name_did_not")
 		}
 	}
 	path := v.Path()

@@ -1,0 +1,362 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/spf13/cobra"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
+)
+
+// englishFragments are the pieces of the English catalog that a text in
+// another language must not show: each text's words between its verbs and
+// line breaks, where a piece is three words or more (shorter ones, "ID" or
+// "fieldvault card", are the same in both) and the Indonesian catalog does
+// not say it too (a command a text quotes).
+func englishFragments(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	var other strings.Builder
+	for _, id := range catalog.IDs(lang) {
+		for _, s := range catalog.Forms(lang, id) {
+			other.WriteString(s)
+			other.WriteString("\n")
+		}
+	}
+	verb := regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]|\n|'[^']*'|"[^"]*"|\([^)]*\)`)
+	frags := map[string]string{}
+	for _, id := range catalog.IDs(catalog.Default) {
+		for form, en := range catalog.Forms(catalog.Default, id) {
+			if catalog.Forms(lang, id)[form] == en {
+				continue // the same in both, such as a language's own name
+			}
+			for _, piece := range verb.Split(en, -1) {
+				piece = strings.Trim(piece, " .,;:!?—-…·•/→")
+				if len(strings.Fields(piece)) < 3 || strings.Contains(other.String(), piece) {
+					continue
+				}
+				frags[piece] = id
+			}
+		}
+	}
+	if len(frags) < 500 {
+		t.Fatalf("only %d English fragments; is the catalog scan broken?", len(frags))
+	}
+	return frags
+}
+
+// english reports the English fragments in out, with the text each is from.
+func english(frags map[string]string, out string) []string {
+	out = strings.Join(strings.Fields(out), " ") // wrapped help lines
+	var found []string
+	for f, id := range frags {
+		if strings.Contains(out, strings.Join(strings.Fields(f), " ")) {
+			found = append(found, id+": "+f)
+		}
+	}
+	sort.Strings(found)
+	return found
+}
+
+const langPass = "correct horse battery"
+
+// commonEnglish are words an English sentence can hardly do without and an
+// Indonesian one never uses: they catch English that is in no catalog, the
+// words of a library or of the operating system.
+var commonEnglish = words("the not is was are cannot found unknown received exists such with this that and of for no or from")
+
+// valueWords are the values a person types after a flag (--status draft),
+// English in every language; where a command shows them as a state, they
+// must be translated.
+var valueWords = words("draft complete declined delivered immediate today soon time worker action record")
+
+func words(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// quotedOrFlag is what a text names rather than says: flags, quoted names,
+// commands, paths and IDs.
+var quotedOrFlag = regexp.MustCompile(`--?[a-z][a-z-]*|'[^']*'|"[^"]*"|\S*/\S*|[0-9a-f]{8}-[0-9a-f-]{27}|\b[A-Z]+_[A-Z_]+\b|fieldvault(-card-v1)?`)
+
+// englishWords lists the English words of set in out.
+func englishWords(out string, set map[string]bool) []string {
+	var found []string
+	for _, w := range regexp.MustCompile(`[A-Za-z]+`).FindAllString(quotedOrFlag.ReplaceAllString(out, " "), -1) {
+		if set[strings.ToLower(w)] && !slices.Contains(found, w) {
+			found = append(found, w)
+		}
+	}
+	return found
+}
+
+// langRun is the real binary in a home of its own, spoken to in a language.
+type langRun struct {
+	t    *testing.T
+	bin  string
+	dir  string
+	env  []string
+	lang string
+}
+
+func newLangRun(t *testing.T, lang string) *langRun {
+	dir := t.TempDir()
+	bin := os.Getenv("FIELDVAULT_LANG_TEST_BIN") // to measure another build
+	if bin == "" {
+		bin = buildBinary(t)
+	}
+	return &langRun{t: t, bin: bin, dir: dir, lang: lang, env: append(os.Environ(),
+		"FIELDVAULT_VAULT="+filepath.Join(dir, "vault.db"),
+		"FIELDVAULT_KDF_WORK_FACTOR=10",
+		"FIELDVAULT_PASSPHRASE="+langPass,
+		"FIELDVAULT_ACCESSIBLE=1",
+		"HOME="+dir, "XDG_DATA_HOME="+dir,
+		"LANG="+lang+"_ID.UTF-8", "NO_COLOR=1",
+	)}
+}
+
+// run runs fieldvault with --lang and args, and returns its output and
+// exit code.
+func (r *langRun) run(stdin string, env []string, args ...string) (string, int) {
+	r.t.Helper()
+	cmd := exec.Command(r.bin, append([]string{"--lang", r.lang}, args...)...)
+	cmd.Dir = r.dir
+	cmd.Env = append(append([]string{}, r.env...), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		r.t.Fatal(err)
+	}
+	return string(out), code
+}
+
+// commandPaths lists every command a person can call, with "" for the
+// top level.
+func commandPaths() [][]string {
+	root := newRootCmd(&app{streams: &streams{getenv: func(string) string { return "" }}})
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	var paths [][]string
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
+		paths = append(paths, strings.Fields(c.CommandPath())[1:])
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return paths
+}
+
+// In Bahasa Indonesia, no command's help, no error or hint of any exit
+// code, and none of the everyday outputs shows a text of the English
+// catalog.
+func TestIndonesianComplete(t *testing.T) {
+	frags := englishFragments(t, "id")
+	r := newLangRun(t, "id")
+	check := func(what, out string, code, want int) {
+		t.Helper()
+		if os.Getenv("FV_DEBUG") != "" {
+			t.Logf("%s (exit %d):\n%s", what, code, out)
+		}
+		if code != want {
+			t.Errorf("%s: exit %d, want %d:\n%s", what, code, want, out)
+		}
+		for _, f := range english(frags, out) {
+			t.Errorf("%s shows English (%s):\n%s", what, f, out)
+		}
+		for _, w := range englishWords(out, commonEnglish) {
+			t.Errorf("%s shows the English word %q:\n%s", what, w, out)
+		}
+	}
+	// checkValues also fails on states shown in English.
+	checkValues := func(what, out string, code, want int) {
+		t.Helper()
+		check(what, out, code, want)
+		for _, w := range englishWords(out, valueWords) {
+			t.Errorf("%s shows the English word %q:\n%s", what, w, out)
+		}
+	}
+
+	paths := commandPaths()
+	if len(paths) < 30 {
+		t.Fatalf("only %d commands", len(paths))
+	}
+	for _, p := range paths {
+		out, code := r.run("", nil, append(p, "--help")...)
+		check("fieldvault "+strings.Join(p, " ")+" --help", out, code, exitOK)
+	}
+
+	// Exit 10: no vault yet.
+	out, code := r.run("", nil, "list")
+	check("list without a vault", out, code, exitNoVault)
+
+	out, code = r.run("", nil, "init", "--worker", "Sari")
+	check("init", out, code, exitOK)
+
+	// Exit 2: mistakes in how fieldvault was called.
+	for _, args := range [][]string{
+		{"frobnicate"}, {"list", "--bogus"}, {"show"}, {"wipe"},
+		{"list", "--status", "lost"}, {"export"}, {"settings", "--language", "fr"},
+		{"intake", "--answers", "nowhere.csv", "--lang", "xx"},
+	} {
+		out, code = r.run("", nil, args...)
+		check(strings.Join(args, " "), out, code, exitUsage)
+	}
+
+	// Exit 12: a wrong passphrase.
+	out, code = r.run("", []string{"FIELDVAULT_PASSPHRASE=wrong wrong wrong"}, "list")
+	check("list with a wrong passphrase", out, code, exitPassphrase)
+
+	// Exit 13: a file that is no bundle.
+	os.WriteFile(filepath.Join(r.dir, "junk.age"), []byte("not a bundle"), 0o600)
+	out, code = r.run("", nil, "import", "junk.age")
+	check("import of junk", out, code, exitRejected)
+	out, code = r.run("", nil, "verify", "junk.age")
+	check("verify of junk", out, code, exitRejected)
+
+	// Exit 1: what the vault does not hold, and files that are in the way.
+	os.WriteFile(filepath.Join(r.dir, "taken.xlsx"), nil, 0o600)
+	for _, args := range [][]string{
+		{"show", "6f1c7a52-0000-4000-8000-000000000000"},
+		{"contact", "remove", "Nobody"},
+		{"withdraw", "6f1c7a52-0000-4000-8000-000000000000"},
+		{"schema", "template", "rescue-needs", "--out", "taken.xlsx"},
+		{"import", "nowhere.age"},
+	} {
+		out, code = r.run("", nil, args...)
+		check(strings.Join(args, " "), out, code, exitError)
+	}
+
+	// An interview through the screen reader's prompts, its record, and
+	// the everyday commands that show it.
+	out, code = r.run(interviewAnswers(t), nil, "intake")
+	check("an interview", out, code, exitOK)
+	for _, args := range [][]string{
+		{"list"}, {"outbox"}, {"card"}, {"audit"}, {"settings"}, {"stats"}, {"schema", "list"},
+		{"passphrase", "list"},
+	} {
+		out, code = r.run("", nil, args...)
+		if args[0] == "audit" {
+			// The log's entries are what happened, written once in
+			// English and kept; its headings are translated.
+			out, _, _ = strings.Cut(out, "\n")
+		}
+		checkValues(strings.Join(args, " "), out, code, exitOK)
+	}
+	if ids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f-]{27}`).FindString(mustList(t, r)); ids != "" {
+		out, code = r.run("", nil, "show", ids)
+		checkValues("show", out, code, exitOK)
+	}
+
+	// Exit 11: another process holds the vault.
+	db, err := bolt.Open(filepath.Join(r.dir, "vault.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, code = r.run("", nil, "list")
+	db.Close()
+	check("list while the vault is busy", out, code, exitBusy)
+
+	// Exit 130: Ctrl+C in the middle of an interview.
+	out, code = r.interrupt(t)
+	check("an interview interrupted", out, code, exitCancelled)
+}
+
+func mustList(t *testing.T, r *langRun) string {
+	out, code := r.run("", nil, "list")
+	if code != 0 {
+		t.Fatalf("list: %s", out)
+	}
+	return out
+}
+
+// interrupt starts an interview, answers the consent page, and presses
+// Ctrl+C (SIGINT) on the next.
+func (r *langRun) interrupt(t *testing.T) (string, int) {
+	cmd := exec.Command(r.bin, "--lang", r.lang, "intake")
+	cmd.Dir, cmd.Env = r.dir, r.env
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	in.Write([]byte("\ny\n1\n1\n\n\n"))
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Halaman 2") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	in.Close()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return out.String(), code
+}
+
+// interviewAnswers is the whole interview the accessible script types,
+// answered in Bahasa Indonesia: "t" (tidak) for no.
+func interviewAnswers(t *testing.T) string {
+	a, err := txtar.ParseFile("testdata/script/intake_accessible.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Files {
+		if f.Name == "full.txt" {
+			lines := strings.Split(string(f.Data), "\n")
+			for i, l := range lines {
+				if l == "n" {
+					lines[i] = "t"
+				}
+			}
+			return strings.Join(lines, "\n")
+		}
+	}
+	t.Fatal("no full.txt in intake_accessible.txt")
+	return ""
+}
+
+// syncBuffer is output two goroutines write and a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}

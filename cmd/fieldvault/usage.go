@@ -1,0 +1,55 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+)
+
+// cobraErrors are the sentences cobra and pflag make about a command line,
+// matched so that they can be said in the interface language: the libraries
+// write them in English, with no code to tell them apart. A sentence not
+// matched here is shown as it is (and the language tests would see it).
+var cobraErrors = []struct {
+	re *regexp.Regexp
+	id string
+}{
+	{regexp.MustCompile(`^unknown command (".*") for (".*")`), "usage.unknown_command"},
+	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "usage.accepts_args"},
+	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "usage.accepts_at_most"},
+	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "usage.requires_at_least"},
+	{regexp.MustCompile(`^unknown flag: (.+)$`), "usage.unknown_flag"},
+	{regexp.MustCompile(`^unknown shorthand flag: '(.)' in (.+)$`), "usage.unknown_shorthand"},
+	{regexp.MustCompile(`^flag needs an argument: '(.)' in (.+)$`), "usage.needs_value_shorthand"},
+	{regexp.MustCompile(`^flag needs an argument: (.+)$`), "usage.needs_value"},
+	{regexp.MustCompile(`^invalid argument (".*") for (".*") flag: (.+)$`), "usage.invalid_value"},
+	{regexp.MustCompile(`^bad flag syntax: (.+)$`), "usage.bad_syntax"},
+}
+
+// suggestion is cobra's "Did you mean this?" list after an unknown command.
+var suggestion = regexp.MustCompile(`\n\t(\S+)`)
+
+// cobraUsageErr turns an error cobra or pflag made about the command line
+// into a usage error with a catalog text.
+func cobraUsageErr(err error) error {
+	msg := err.Error()
+	for _, ce := range cobraErrors {
+		m := ce.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(m)-1)
+		for i, s := range m[1:] {
+			args[i] = strings.Trim(s, `"`)
+		}
+		e := usageErr(ce.id, args...)
+		if s := suggestion.FindAllStringSubmatch(msg, -1); len(s) > 0 {
+			names := make([]string, len(s))
+			for i, x := range s {
+				names[i] = x[1]
+			}
+			return withHint(e, "hint.did_you_mean", strings.Join(names, ", "))
+		}
+		return e
+	}
+	return usageErr("usage.as_is", msg)
+}

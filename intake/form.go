@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 
 	"github.com/fieldvault/fieldvault/schema"
 )
@@ -201,20 +205,57 @@ func (m *Interview) View() string {
 
 // show makes g the form on screen.
 func (m *Interview) show(g *huh.Group, done func(action)) {
-	f := huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme).WithKeyMap(KeyMap())
+	f := huh.NewForm(g).WithShowHelp(true).WithTheme(m.theme).WithKeyMap(KeyMap(m.lang))
 	if m.height > 0 {
 		f = f.WithHeight(m.height)
 	}
 	m.cur = &step{form: f, done: done}
 }
 
-// KeyMap is huh's keys without list filtering: "/" would start a filter
-// that Esc clears, and in the field session Esc is the quick exit.
-func KeyMap() *huh.KeyMap {
+// KeyMap is huh's keys without list filtering ("/" would start a filter
+// that Esc clears, and in the field session Esc is the quick exit), with
+// the key hints under each screen in lang.
+func KeyMap(lang string) *huh.KeyMap {
 	km := huh.NewDefaultKeyMap()
 	km.Select.Filter.SetEnabled(false)
 	km.MultiSelect.Filter.SetEnabled(false)
+	localizeKeys(reflect.ValueOf(km).Elem(), lang)
 	return km
+}
+
+// localizeKeys says the help of every key binding in v, a huh key map or
+// one of its parts, in lang. huh writes them in English and has no other
+// way to change them; a hint the catalog lacks stays English, and a test
+// makes sure none does.
+func localizeKeys(v reflect.Value, lang string) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if b, ok := f.Addr().Interface().(*key.Binding); ok {
+			if h := b.Help(); h.Desc != "" {
+				if id := KeyHintID(h.Desc); catalog.Has(catalog.Default, id) {
+					b.SetHelp(h.Key, catalog.Text(lang, id))
+				}
+			}
+			continue
+		}
+		if f.Kind() == reflect.Struct {
+			localizeKeys(f, lang)
+		}
+	}
+}
+
+// KeyHintID is the catalog text of huh's key hint desc ("select all" is
+// keys.select_all).
+func KeyHintID(desc string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.ReplaceAll(desc, "½", "half")) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+			b.WriteByte('_')
+		}
+	}
+	return "keys." + strings.TrimSuffix(b.String(), "_")
 }
 
 // note shows a text to read, with a Continue button.

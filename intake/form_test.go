@@ -15,7 +15,7 @@ func TestFormSelectAllNeverTicksPreferNot(t *testing.T) {
 	answers := map[string]Answer{}
 	field, read, _ := (&Form{}).field(e, q, nil, answers)
 	ms := field.(*huh.MultiSelect[string])
-	ms.WithKeyMap(KeyMap())
+	ms.WithKeyMap(KeyMap("en"))
 	ms.Focus()
 	ms.Update(tea.KeyMsg{Type: tea.KeyCtrlA})
 	read()

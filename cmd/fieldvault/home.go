@@ -336,7 +336,7 @@ type formScreen struct {
 }
 
 func (s *session) form(head string, done func() tea.Cmd, groups ...*huh.Group) *formScreen {
-	f := huh.NewForm(groups...).WithTheme(s.theme).WithShowHelp(true).WithKeyMap(intake.KeyMap())
+	f := huh.NewForm(groups...).WithTheme(s.theme).WithShowHelp(true).WithKeyMap(intake.KeyMap(s.a.lang()))
 	if s.width > 0 {
 		f = f.WithWidth(min(s.width-4, 100))
 	}

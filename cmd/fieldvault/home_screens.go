@@ -378,7 +378,7 @@ func (s *session) interviewEnded() tea.Cmd {
 		}
 		return s.home(a.trf("session.recorded_consent_was_not", shortID(sess.ID)))
 	}
-	notice := a.trf("session.saved_record_triage", shortID(sess.ID), e.Triage().Level)
+	notice := a.trf("session.saved_record_triage", shortID(sess.ID), a.triage(e.Triage().Level))
 	return s.show(s.text(a.trf("session.record", shortID(sess.ID)), e.Summary(), func() tea.Cmd { return s.home(notice) }))
 }
 
@@ -421,7 +421,7 @@ func (s *session) recordsScreen(sums []vault.Summary, selected string) screen {
 		if len(opts) == mostListed {
 			break
 		}
-		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %-9s  %s  %s", shortID(x.ID), a.status(string(x.Status)), x.Created, dash(x.Triage)), x.ID))
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s  %-9s  %s  %s", shortID(x.ID), a.status(string(x.Status)), x.Created, dash(a.triage(x.Triage))), x.ID))
 	}
 	if len(opts) == 0 {
 		return s.text(a.tr("session.records_2"), a.tr("session.no_records_yet"), s.goHome)

@@ -360,3 +360,133 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// noEnglish fails if out shows a fragment of the English catalog or a
+// word of one of sets.
+func noEnglish(t *testing.T, frags map[string]string, what, out string, sets ...map[string]bool) {
+	t.Helper()
+	for _, f := range english(frags, out) {
+		t.Errorf("%s shows English (%s):\n%s", what, f, out)
+	}
+	for _, set := range sets {
+		for _, w := range englishWords(out, set) {
+			t.Errorf("%s shows the English word %q:\n%s", what, w, out)
+		}
+	}
+}
+
+// Every screen of the field session, from the first run to the wipe
+// question, in Bahasa Indonesia with no English: the texts, the key hints
+// under them and the states in the record list.
+func TestSessionIndonesianComplete(t *testing.T) {
+	frags := englishFragments(t, "id")
+	// The key hints are words, too short for fragments.
+	keyWords := map[string]bool{}
+	for _, id := range catalog.IDs(catalog.Default) {
+		if strings.HasPrefix(id, "keys.") && catalog.Text("id", id) != catalog.Text(catalog.Default, id) {
+			for _, w := range strings.Fields(strings.ToLower(catalog.Text(catalog.Default, id))) {
+				keyWords[w] = true
+			}
+		}
+	}
+	sv := newSessionVault(t)
+	var tm *tmuxTerm
+	look := func(what, re string) {
+		t.Helper()
+		noEnglish(t, frags, what, tm.wait(re), commonEnglish, valueWords, keyWords)
+	}
+
+	tm = sv.start("--lang", "id")
+	look("the welcome", `Selamat datang di fieldvault[\s\S]*Esc: keluar cepat`)
+	tm.keys("Enter")
+	look("the vault's name", `Nama yang akan dilihat mitra`)
+	tm.keys("text:Tim lapangan Medan", "Enter")
+	look("the worker's name", `Nama atau inisial Anda`)
+	tm.keys("text:Sari", "Enter")
+	look("the passphrase", `┃ Frasa sandi`)
+	tm.keys("text:pendek", "Enter")
+	look("a short passphrase", `Gunakan paling sedikit 10 karakter`)
+	tm.keys("C-u", "text:"+sessionPass, "Enter")
+	look("the passphrase again", `Ketik frasa sandi sekali lagi`)
+	tm.keys("text:"+sessionPass+"x", "Enter")
+	look("passphrases that differ", `Kedua frasa sandi tidak sama`)
+	tm.keys("BSpace", "Enter")
+	look("the vault's card", `Brankas sudah siap[\s\S]*Sidik jari`)
+	tm.keys("Enter")
+	look("the home screen", `Apa yang ingin Anda lakukan\?[\s\S]*> Wawancara baru`)
+	tm.keys("Enter")
+	look("the interview's language", `Dalam bahasa apa wawancara ini\?`)
+	tm.choose("Bahasa Indonesia")
+	look("the consent script", `Bacakan ini sebelum pertanyaan apa pun`)
+	tm.keys("Enter")
+	look("the first question", `Halaman 1 dari 11: Persetujuan[\s\S]*Apakah Anda setuju untuk berbicara`)
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+
+	// A partner, a record shared with them and a draft, to browse.
+	partner := &sessionVault{t: t, bin: sv.bin, dir: t.TempDir()}
+	partner.run("", "init", "--worker", "Budi", "--name", "Yayasan Pelangi")
+	for _, x := range [][2]*sessionVault{{sv, partner}, {partner, sv}} {
+		card := filepath.Join(t.TempDir(), "card.txt")
+		os.WriteFile(card, []byte(x[1].run("", "card")), 0o600)
+		x[0].run("", "contact", "add", "--file", card)
+	}
+	sv.run(`{"lang": "id", "answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": ["Yayasan Pelangi"], "consent.referral": ["legal"], "consent.followup": false, "person.name": "Ayu", "shelter.needed_tonight": true}}`, "intake", "--answers", "-")
+	usb := t.TempDir()
+
+	tm = sv.start("--lang", "id")
+	look("the unlock screen", `Buka brankas di`)
+	tm.keys("text:salah sekali ini", "Enter")
+	look("a wrong passphrase", `Frasa sandi salah`)
+	tm.keys("C-u", "text:"+sessionPass, "Enter")
+	look("the home screen with a record", `Apa yang ingin Anda lakukan\?[\s\S]*Catatan \(1\)`)
+	tm.choose(`Catatan \(1\)`)
+	look("the record list", `ID, status, tanggal diambil`)
+	tm.keys("Enter")
+	look("a record", `Triase +hari ini[\s\S]*s: tampilkan atau sembunyikan`)
+	tm.keys("Enter")
+	tm.wait(`ID, status, tanggal diambil`)
+	tm.choose("Kembali")
+	tm.wait(`Apa yang ingin Anda lakukan\?`)
+	tm.choose("Kotak keluar")
+	look("the outbox", `Yayasan Pelangi`)
+	tm.keys("Enter")
+	tm.wait(`Apa yang ingin Anda lakukan\?`)
+	tm.choose("Ekspor ke USB")
+	look("the export", `Yayasan Pelangi: 1`)
+	tm.keys("Enter")
+	look("the export's folder", `Yayasan Pelangi`)
+	tm.choose("Ketik")
+	look("a folder to type", `┃`)
+	tm.keys("text:"+filepath.Join(usb, "missing"), "Enter")
+	look("a folder that is not there", `Tidak ada folder`)
+	tm.keys("C-u", "text:"+usb, "Enter")
+	look("the bundle written", `Bundel 1 untuk Yayasan Pelangi ditulis: 1 catatan`)
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+	bundles := bundleFiles(usb)
+	if len(bundles) != 1 {
+		t.Fatalf("want one bundle in the folder, found %v", bundles)
+	}
+	partner.run("", "import", bundles[0].path)
+
+	tm = sv.start("--lang", "id")
+	tm.wait(`Buka brankas di`)
+	tm.keys("text:"+sessionPass, "Enter")
+	tm.wait(`Apa yang ingin Anda lakukan\?`)
+	tm.choose("Impor bundel atau tanda terima")
+	look("the import", `┃`)
+	tm.choose("Ketik")
+	tm.keys("text:"+usb, "Enter")
+	look("the files to import", `fv-r-[a-z2-7]+\.age`)
+	tm.keys("Enter")
+	look("the receipt imported", `Tanda terima dari Yayasan Pelangi: 1 catatan`)
+	tm.choose("Kartu kontak brankas ini")
+	look("the card", `Sidik jari`)
+	tm.keys("Enter")
+	tm.wait(`Apa yang ingin Anda lakukan\?`)
+	tm.choose(`Hapus brankas ini`)
+	look("the wipe question", `┃`)
+	tm.keys("Escape")
+	tm.wait(`EXIT=0`)
+}

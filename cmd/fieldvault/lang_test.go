@@ -17,7 +17,7 @@ import (
 	"github.com/fieldvault/fieldvault/sync"
 )
 
-// catalogIDs returns every string literal in package main that names a
+// catalogIDs returns every string literal in package main (and intake) that names a
 // text of the catalog (its first part is one of the catalog's tables), and
 // the prefixes code joins a computed value to ("status." + s).
 func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
@@ -27,10 +27,16 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 		table, _, _ := strings.Cut(id, ".")
 		tables[table] = true
 	}
+	// The interview package names the key hints' texts.
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	more, err := filepath.Glob("../../intake/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, more...)
 	fset := token.NewFileSet()
 	ids = map[string]string{}
 	joined := map[*ast.BasicLit]bool{} // the prefixes, not IDs themselves

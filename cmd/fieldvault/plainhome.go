@@ -205,7 +205,7 @@ func (h *plainHome) records(ctx context.Context) error {
 		return nil
 	}
 	for i, s := range sums {
-		fmt.Fprintf(h.a.out, "%d) %s %s %s %s\n", i+1, shortID(s.ID), h.a.status(string(s.Status)), s.Created, dash(s.Triage))
+		fmt.Fprintf(h.a.out, "%d) %s %s %s %s\n", i+1, shortID(s.ID), h.a.status(string(s.Status)), s.Created, dash(h.a.triage(s.Triage)))
 	}
 	fmt.Fprintln(h.a.out, h.a.tr("session.which_record_0_enter"))
 	n, err := h.choose(ctx, len(sums))

@@ -27,16 +27,19 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 		table, _, _ := strings.Cut(id, ".")
 		tables[table] = true
 	}
-	// The interview package names the key hints' texts.
+	// The interview packages name the interview's texts, the key hints
+	// and the case table's columns.
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, err := filepath.Glob("../../intake/*.go")
-	if err != nil {
-		t.Fatal(err)
+	for _, dir := range []string{"../../intake", "../../intake/cases", "../../intake/stats"} {
+		more, err := filepath.Glob(dir + "/*.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, more...)
 	}
-	files = append(files, more...)
 	fset := token.NewFileSet()
 	ids = map[string]string{}
 	joined := map[*ast.BasicLit]bool{} // the prefixes, not IDs themselves

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -71,18 +72,27 @@ type Table struct {
 	keys [][]byte
 }
 
+// label is a column's label in every language there is a catalog for.
+func label(id string) schema.Text {
+	t := schema.Text{}
+	for _, lang := range catalog.Languages() {
+		t[lang] = catalog.Text(lang, id)
+	}
+	return t
+}
+
 // The record's own columns, before any answer.
 var recordColumns = []Column{
-	{Name: "fv_record_id", Type: TypeText, Label: schema.Text{"en": "Record ID", "id": "ID catatan"}},
-	{Name: "fv_version", Type: TypeInteger, Label: schema.Text{"en": "Version", "id": "Versi"}},
-	{Name: "fv_questionnaire", Type: TypeText, Label: schema.Text{"en": "Questionnaire", "id": "Kuesioner"}},
-	{Name: "fv_status", Type: TypeCode, Codes: []string{"complete", "declined", "delivered", "draft"}, Label: schema.Text{"en": "Record status", "id": "Status catatan"}},
-	{Name: "fv_source", Type: TypeText, Label: schema.Text{"en": "Source vault", "id": "Brankas asal"}},
-	{Name: "fv_created", Type: TypeDate, Label: schema.Text{"en": "Interview date", "id": "Tanggal wawancara"}},
-	{Name: "fv_triage", Type: TypeCode, Codes: schema.Levels, Label: schema.Text{"en": "Triage", "id": "Triase"}},
-	{Name: "fv_delivery", Type: TypeText, Label: schema.Text{"en": "Partners that confirmed receipt", "id": "Mitra yang mengonfirmasi penerimaan"}},
-	{Name: "cas_Status", HTCDS: true, Type: TypeCode, Codes: []string{"Active", "FollowUp", "Closed", "ClosedReferred"}, Label: schema.Text{"en": "Case status", "id": "Status kasus"}},
-	{Name: "cas_ReferringOrganisation", HTCDS: true, Type: TypeText, Label: schema.Text{"en": "Referring organisation", "id": "Organisasi perujuk"}},
+	{Name: "fv_record_id", Type: TypeText, Label: label("column.fv_record_id")},
+	{Name: "fv_version", Type: TypeInteger, Label: label("column.fv_version")},
+	{Name: "fv_questionnaire", Type: TypeText, Label: label("column.fv_questionnaire")},
+	{Name: "fv_status", Type: TypeCode, Codes: []string{"complete", "declined", "delivered", "draft"}, Label: label("column.fv_status")},
+	{Name: "fv_source", Type: TypeText, Label: label("column.fv_source")},
+	{Name: "fv_created", Type: TypeDate, Label: label("column.fv_created")},
+	{Name: "fv_triage", Type: TypeCode, Codes: schema.Levels, Label: label("column.fv_triage")},
+	{Name: "fv_delivery", Type: TypeText, Label: label("column.fv_delivery")},
+	{Name: "cas_Status", HTCDS: true, Type: TypeCode, Codes: []string{"Active", "FollowUp", "Closed", "ClosedReferred"}, Label: label("column.cas_status")},
+	{Name: "cas_ReferringOrganisation", HTCDS: true, Type: TypeText, Label: label("column.cas_referringorganisation")},
 }
 
 // NewTable lays out the columns for records taken with the given

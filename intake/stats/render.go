@@ -10,38 +10,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/fieldvault/fieldvault/schema"
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 )
 
-// words are the report's own texts, in English and Bahasa Indonesia.
-var words = map[string]schema.Text{
-	"title":            {"en": "Records in numbers", "id": "Catatan dalam angka"},
-	"need":             {"en": "Needs (a person may have several)", "id": "Kebutuhan (satu orang bisa punya beberapa)"},
-	"triage":           {"en": "Triage level", "id": "Tingkat triase"},
-	"age_band":         {"en": "Age band (CTDC)", "id": "Kelompok umur (CTDC)"},
-	"gender":           {"en": "Gender", "id": "Gender"},
-	"consent":          {"en": "Consent to the interview", "id": "Persetujuan untuk wawancara"},
-	"referral_type":    {"en": "Agreed to be referred to (a person may agree to several)", "id": "Setuju dirujuk ke (satu orang bisa setuju beberapa)"},
-	"month":            {"en": "Interviews per month", "id": "Wawancara per bulan"},
-	"source":           {"en": "Interviews per source", "id": "Wawancara per sumber"},
-	"total":            {"en": "Total", "id": "Jumlah"},
-	"withheld":         {"en": "withheld", "id": "dirahasiakan"},
-	"count":            {"en": "Count", "id": "Jumlah"},
-	"unknown":          {"en": "not said", "id": "tidak disebutkan"},
-	"given":            {"en": "given", "id": "diberikan"},
-	"declined":         {"en": "declined", "id": "ditolak"},
-	"immediate":        {"en": "immediate", "id": "segera"},
-	"today":            {"en": "today", "id": "hari ini"},
-	"soon":             {"en": "soon", "id": "segera setelahnya"},
-	"this vault":       {"en": "this vault", "id": "brankas ini"},
-	"method":           {"en": Method, "id": "Jumlah di bawah k dirahasiakan. Dalam tabel yang baris-barisnya berjumlah sama dengan totalnya, baris lain ikut dirahasiakan, mulai dari yang terkecil, sampai baris yang dirahasiakan berjumlah sedikitnya k, sehingga tidak ada jumlah yang dirahasiakan dapat ditemukan dengan pengurangan. Total di bawah k dirahasiakan bersama semua barisnya."},
-	"k":                {"en": "No number below %d is shown.", "id": "Tidak ada angka di bawah %d yang ditampilkan."},
-	"withheld_meaning": {"en": "“withheld”: fewer than k, or withheld so that a smaller count cannot be worked out.", "id": "“dirahasiakan”: kurang dari k, atau dirahasiakan agar jumlah yang lebih kecil tidak dapat dihitung."},
-}
-
+// word is one of the report's own texts, in lang.
 func word(key, lang string) string {
-	if t, ok := words[key]; ok {
-		return t.In(lang)
+	id := "statsreport." + strings.ReplaceAll(key, " ", "_")
+	if catalog.Has(catalog.Default, id) {
+		return catalog.Text(lang, id)
 	}
 	return key
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -36,12 +37,12 @@ func newContactCmd(a *app) *cobra.Command {
 			if strings.TrimSpace(line) == "" {
 				return usageErr("contact.needs_card")
 			}
-			card, err := partnerCard(line)
+			card, err := session.PartnerCard(line)
 			if err != nil {
 				return err
 			}
 			return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-				c, err := addPartner(v, card)
+				c, err := session.AddPartner(v, card)
 				if err != nil {
 					return err
 				}
@@ -100,35 +101,11 @@ func newContactCmd(a *app) *cobra.Command {
 				if err := v.RemoveContact(args[0]); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.err, "Removed %s.\n", args[0])
+				fmt.Fprintln(a.err, a.tr("contact.removed", args[0]))
 				return nil
 			})
 		},
 	}
 	cmd.AddCommand(add, list, remove)
 	return cmd
-}
-
-// partnerCard reads a partner's contact card, as typed, pasted or read
-// from a file.
-func partnerCard(line string) (sync.Card, error) {
-	card, err := sync.ParseCard(line)
-	if err != nil {
-		return card, withHint(err, "hint.copy_card")
-	}
-	return card, nil
-}
-
-// addPartner stores a partner's card as a contact; this vault's own card
-// is refused.
-func addPartner(v *vault.Vault, card sync.Card) (*vault.Contact, error) {
-	own, err := sync.OwnCard(v)
-	if err != nil {
-		return nil, err
-	}
-	if own.Recipient == card.Recipient {
-		return nil, errorf("contact.own_card")
-	}
-	c := &vault.Contact{Name: card.Name, Recipient: card.Recipient, SigningKey: card.SigningKey}
-	return c, v.AddContact(c)
 }

@@ -27,13 +27,13 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 		table, _, _ := strings.Cut(id, ".")
 		tables[table] = true
 	}
-	// The interview packages name the interview's texts, the key hints
-	// and the case table's columns.
+	// The field session and the interview packages name texts too: the
+	// screens, the interview, the key hints and the case table's columns.
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"../../intake", "../../intake/cases", "../../intake/stats"} {
+	for _, dir := range []string{"../session", "../../intake", "../../intake/cases", "../../intake/stats"} {
 		more, err := filepath.Glob(dir + "/*.go")
 		if err != nil {
 			t.Fatal(err)

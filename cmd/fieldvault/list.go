@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/intake/cases"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
@@ -111,17 +112,10 @@ func (a *app) runList(status vault.Status, f *caseFlags, asJSON bool) error {
 			if s.Source != "" && from == "" {
 				from = s.Source[:8] // a contact since removed
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, a.status(string(s.Status)), s.Created, dash(a.triage(s.Triage)), dash(s.Schema), dash(from), a.confirmedBy(deliveryOf(s)))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, a.status(string(s.Status)), s.Created, session.Dash(a.triage(s.Triage)), session.Dash(s.Schema), session.Dash(from), a.confirmedBy(deliveryOf(s)))
 		}
 		return tw.Flush()
 	})
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // confirmedBy says how many of the partners a record must reach confirmed

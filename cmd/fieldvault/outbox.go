@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -34,9 +34,9 @@ func newOutboxCmd(a *app) *cobra.Command {
 				for _, o := range boxes {
 					last := "-"
 					if o.LastSeq > 0 {
-						last = fmt.Sprintf("#%d %s", o.LastSeq, day(o.LastSent))
+						last = fmt.Sprintf("#%d %s", o.LastSeq, session.Day(o.LastSent))
 					}
-					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals, last, day(o.LastReceipt))
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals, last, session.Day(o.LastReceipt))
 				}
 				return tw.Flush()
 			})
@@ -44,12 +44,4 @@ func newOutboxCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "")
 	return cmd
-}
-
-// day prints a time as a local date and minute, or "-" for none.
-func day(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.Local().Format("2006-01-02 15:04")
 }

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -24,35 +25,16 @@ const (
 	exitCancelled  = 130
 )
 
-// msgError is an error whose sentence is a catalog text, put in the
-// interface language only when it is shown: errors are made deep in a
-// command, before anyone knows which language will read them.
-type msgError struct {
-	id   string
-	args []any
-}
+// The errors whose sentence is a catalog text (cmd/catalog), by their
+// short names here.
+type (
+	msgError   = catalog.Msg
+	usageError = catalog.UsageError
+	hintError  = catalog.HintError
+)
 
-// Error is the English sentence, for logs and wrapping.
-func (e *msgError) Error() string { return catalog.Text(catalog.Default, e.id, e.args...) }
-
-// Unwrap is the error the sentence names, if any, so errors.Is still sees
-// through it.
-func (e *msgError) Unwrap() error {
-	for _, x := range e.args {
-		if err, ok := x.(error); ok {
-			return err
-		}
-	}
-	return nil
-}
-
-// errorf is the error with catalog text id; an error among args is wrapped.
-func errorf(id string, args ...any) error { return &msgError{id, args} }
-
-// usageError is a mistake in how fieldvault was called.
-type usageError struct{ msgError }
-
-func usageErr(id string, args ...any) error { return &usageError{msgError{id, args}} }
+func errorf(id string, args ...any) error   { return catalog.Errorf(id, args...) }
+func usageErr(id string, args ...any) error { return catalog.Usage(id, args...) }
 
 // errSilentUsage exits 2 without a message: help was already printed.
 var errSilentUsage = errors.New("")
@@ -60,16 +42,7 @@ var errSilentUsage = errors.New("")
 // errCancelled is returned when the person pressed Ctrl+C at a prompt.
 var errCancelled = errors.New("cancelled")
 
-// hintError attaches advice on what to do next, a catalog text.
-type hintError struct {
-	err  error
-	hint msgError
-}
-
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-
-func withHint(err error, id string, args ...any) error { return &hintError{err, msgError{id, args}} }
+func withHint(err error, id string, args ...any) error { return catalog.WithHint(err, id, args...) }
 
 // text is err's sentence in the interface language: catalog texts are
 // translated, with the errors they name; other errors (the operating
@@ -77,7 +50,7 @@ func withHint(err error, id string, args ...any) error { return &hintError{err, 
 func (a *app) text(err error) string {
 	switch e := err.(type) {
 	case *hintError:
-		return a.text(e.err)
+		return a.text(e.Err)
 	case *cancelError:
 		return a.text(e.error)
 	case *vault.NotFoundError:
@@ -97,7 +70,7 @@ func (a *app) text(err error) string {
 			}
 		}
 	case *usageError:
-		return a.msg(&e.msgError)
+		return a.msg(&e.Msg)
 	case *msgError:
 		return a.msg(e)
 	}
@@ -105,14 +78,14 @@ func (a *app) text(err error) string {
 }
 
 func (a *app) msg(e *msgError) string {
-	args := make([]any, len(e.args))
-	for i, x := range e.args {
+	args := make([]any, len(e.Args))
+	for i, x := range e.Args {
 		if err, ok := x.(error); ok {
 			x = a.text(err)
 		}
 		args[i] = x
 	}
-	return a.tr(e.id, args...)
+	return a.tr(e.ID, args...)
 }
 
 // report prints err as one sentence and a hint, in age's style, and returns
@@ -174,7 +147,7 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 	case errors.Is(err, vault.ErrErased):
 		code, msg = exitPassphrase, a.tr("report.wrong_passphrase_was_last")
 		hint = a.tr("report.nothing_can_opened_any")
-	case errors.As(err, &attempts) && attempts.Left <= attemptsWarnAt:
+	case errors.As(err, &attempts) && attempts.Left <= session.AttemptsWarnAt:
 		code, msg = exitPassphrase, a.trn("report.wrong_passphrase_attempts_left", attempts.Left, attempts.Left)
 		if attempts.Left == 1 {
 			msg = a.tr("report.wrong_passphrase_1_attempt")
@@ -213,7 +186,7 @@ func (a *app) explain(err error) (code int, msg, hint string) {
 		hint = a.tr("report.run_fieldvault_contact_list")
 	}
 	if errors.As(err, &he) {
-		hint = a.msg(&he.hint)
+		hint = a.msg(&he.Hint)
 	}
 	return code, sentence(msg), hint
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
@@ -33,7 +34,7 @@ func newSchemaCmd(a *app) *cobra.Command {
 				}
 				defer v.Close()
 			}
-			all, err := questionnaires(v)
+			all, err := session.Questionnaires(v)
 			if err != nil {
 				return err
 			}

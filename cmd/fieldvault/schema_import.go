@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/schema/xlsform"
 	"github.com/fieldvault/fieldvault/vault"
@@ -163,35 +164,6 @@ func newSchemaRemoveCmd(a *app) *cobra.Command {
 	}
 }
 
-// offered returns the questionnaires the vault offers besides the built-in
-// ones.
-func offered(v *vault.Vault) ([]*schema.Schema, error) {
-	srcs, err := v.OfferedSchemas()
-	if err != nil {
-		return nil, err
-	}
-	var out []*schema.Schema
-	for _, src := range srcs {
-		s, err := schema.Parse(src)
-		if err != nil {
-			return nil, errorf("schema.stored_invalid", err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// questionnaires lists the built-in questionnaires and, with a vault, those
-// it offers.
-func questionnaires(v *vault.Vault) ([]*schema.Schema, error) {
-	all, err := schema.Builtin()
-	if err != nil || v == nil {
-		return all, err
-	}
-	more, err := offered(v)
-	return append(append([]*schema.Schema(nil), all...), more...), err
-}
-
 // vaultSchema resolves --schema when the vault is open: a file, a built-in
 // questionnaire, or one the vault offers.
 func vaultSchema(v *vault.Vault, idOrFile string) (*schema.Schema, error) {
@@ -227,7 +199,7 @@ func lookupIn(v *vault.Vault) func(id string) (*schema.Schema, error) {
 		if !errors.Is(err, schema.ErrUnknown) {
 			return s, err
 		}
-		more, oerr := offered(v)
+		more, oerr := session.Offered(v)
 		if oerr != nil {
 			return nil, oerr
 		}

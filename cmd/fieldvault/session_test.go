@@ -528,3 +528,16 @@ func TestSessionWorkerQuestionsInInterfaceLanguage(t *testing.T) {
 	tm.keys("Escape")
 	tm.wait(`EXIT=0`)
 }
+
+// bundleFile is a file fieldvault wrote into a folder.
+type bundleFile struct{ path string }
+
+// bundleFiles lists fieldvault's files in dir, fv-<random>.age.
+func bundleFiles(dir string) []bundleFile {
+	paths, _ := filepath.Glob(filepath.Join(dir, "fv-*.age"))
+	out := make([]bundleFile, len(paths))
+	for i, p := range paths {
+		out[i] = bundleFile{p}
+	}
+	return out
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -61,7 +62,7 @@ func newSettingsCmd(a *app) *cobra.Command {
 					return a.printJSON(map[string]any{"name": info.Name, "language": info.Lang, "wipe_after": limit})
 				}
 				fmt.Fprintf(a.out, "%s %s\n", a.tr("settings.name"), info.Name)
-				fmt.Fprintf(a.out, "%s %s\n", a.tr("settings.language"), dash(info.Lang))
+				fmt.Fprintf(a.out, "%s %s\n", a.tr("settings.language"), session.Dash(info.Lang))
 				wipe := a.tr("settings.off")
 				if limit > 0 {
 					wipe = a.trn("settings.after_wrong_passphrases", limit, limit)

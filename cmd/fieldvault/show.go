@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/sync"
@@ -65,7 +66,7 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 	if r.Schema.ID != "" {
 		fmt.Fprintf(&b, "%-10s %s %s\n", a.tr("show.form"), r.Schema.ID, r.Schema.Version)
 	}
-	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.created"), a.trf("show.by", r.Created.Local().Format(time.DateTime), dash(r.Worker)))
+	fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.created"), a.trf("show.by", r.Created.Local().Format(time.DateTime), session.Dash(r.Worker)))
 	if r.Source != "" {
 		from := r.Source
 		if cs, err := v.Contacts(); err == nil {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -225,22 +226,10 @@ func (a *app) openVault(opts vault.Options) (*vault.Vault, error) {
 	}
 }
 
-// attemptsWarnAt is how few attempts must be left before every prompt and
-// error says how many.
-const attemptsWarnAt = 3
-
-// attemptsLeft returns how many wrong passphrases the vault still takes
-// before it erases itself, and whether that is few enough to say so.
-func attemptsLeft(v *vault.Vault) (int, bool) {
-	limit, failed := v.Attempts()
-	left := limit - failed
-	return left, limit > 0 && left <= attemptsWarnAt
-}
-
 // passphrasePrompt asks for the passphrase, saying how many attempts are
 // left when few are.
 func (a *app) passphrasePrompt(v *vault.Vault) string {
-	if left, warn := attemptsLeft(v); warn && left == 1 {
+	if left, warn := session.AttemptsLeft(v); warn && left == 1 {
 		return a.tr("unlock.passphrase_1_attempt_left")
 	} else if warn {
 		return a.trn("unlock.passphrase_attempts_left_before", left, left)

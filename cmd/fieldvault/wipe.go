@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -40,7 +41,7 @@ func (a *app) runWipe(v *vault.Vault, yes bool) error {
 		a.warn(a.trn("session.records_this_vault_have", n, n))
 	}
 	if !yes {
-		name := wipeWord(info)
+		name := session.WipeWord(info)
 		fmt.Fprint(a.err, a.trf("wipe.to_destroy_this_vault", name))
 		line, err := readLine(a.in)
 		if err != nil {
@@ -56,13 +57,4 @@ func (a *app) runWipe(v *vault.Vault, yes bool) error {
 	}
 	fmt.Fprintln(a.err, a.trf("session.wiped_vault_at_no", path))
 	return nil
-}
-
-// wipeWord is what must be typed to wipe the vault: its name, or "wipe"
-// for a vault without one.
-func wipeWord(info vault.Info) string {
-	if info.Name == "" {
-		return "wipe"
-	}
-	return info.Name
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package session
 
 // windowsDrives is for Windows only.
 func windowsDrives() []string { return nil }

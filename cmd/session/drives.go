@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"bufio"
@@ -10,13 +10,13 @@ import (
 	"strings"
 )
 
-// removableDrives lists the folders where the OS mounts USB sticks and
+// RemovableDrives lists the folders where the OS mounts USB sticks and
 // other removable drives, where it is possible to tell: on Linux, what is
 // mounted under /media, /run/media or /mnt, or with a file system USB
 // sticks use; on macOS, the volumes besides the system disk; on Windows,
 // the drive letters of removable drives. Elsewhere the worker types the
 // folder.
-func removableDrives() []string {
+func RemovableDrives() []string {
 	switch runtime.GOOS {
 	case "windows":
 		return windowsDrives()

@@ -127,7 +127,7 @@ func (a *app) runCasesPush(ctx context.Context, v *vault.Vault, f *caseFlags) er
 func pgErr(err error) error {
 	var pe *postgres.Error
 	if errors.As(err, &pe) && pe.Hint != "" {
-		return withHint(pe, pe.Hint)
+		return withHint(pe, "pg.hint_"+pe.Key)
 	}
 	return err
 }

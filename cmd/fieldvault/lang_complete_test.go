@@ -251,6 +251,10 @@ func TestIndonesianComplete(t *testing.T) {
 		check(strings.Join(args, " "), out, code, exitError)
 	}
 
+	// A PostgreSQL server that is not there.
+	out, code = r.run("", []string{"PGHOST=" + filepath.Join(r.dir, "no-server"), "PGDATABASE=cases"}, "cases", "push")
+	check("cases push with no server", out, code, exitError)
+
 	// An interview through the screen reader's prompts, its record, and
 	// the everyday commands that show it.
 	out, code = r.run(interviewAnswers(t), nil, "intake")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/sync"
+	"github.com/fieldvault/fieldvault/sync/postgres"
 )
 
 // catalogIDs returns every string literal in package main (and intake) that names a
@@ -171,6 +172,18 @@ func TestCatalogCoversRejections(t *testing.T) {
 	for k, h := range sync.RejectHints {
 		if got := catalog.Text(catalog.Default, "reject.hint_"+k); got != h {
 			t.Errorf("reject.hint_%s is %q in the English catalog, but sync says %q", k, got, h)
+		}
+	}
+}
+
+// Every sentence, piece of advice and step of a push is in the catalog,
+// and the English catalog says what the postgres package says.
+func TestCatalogCoversPush(t *testing.T) {
+	for table, m := range map[string]map[string]string{"pg.": postgres.Messages, "pg.hint_": postgres.Hints, "pg.step_": postgres.Steps} {
+		for k, en := range m {
+			if got := catalog.Text(catalog.Default, table+k); got != en {
+				t.Errorf("%s%s is %q in the English catalog, but the postgres package says %q", table, k, got, en)
+			}
 		}
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"syscall"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/sync"
+	"github.com/fieldvault/fieldvault/sync/postgres"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -55,6 +57,13 @@ func (a *app) text(err error) string {
 		return a.text(e.error)
 	case *vault.NotFoundError:
 		return a.tr("notfound."+e.Kind, e.Name)
+	case *postgres.Error:
+		// The server's own words are an argument and stay as it said them.
+		args := slices.Clone(e.Args)
+		if e.Key == "failed" {
+			args[0] = a.tr("pg.step_" + args[0].(string))
+		}
+		return a.tr("pg."+e.Key, args...)
 	case *fs.PathError:
 		// The operating system's words are English; the common ones are
 		// said again in the interface language.

@@ -53,8 +53,12 @@ type Push struct {
 	identified bool
 }
 
-// Error is a failure said in one sentence, with what to do about it.
+// Error is a failure said in one sentence, with what to do about it. Key
+// names the sentence and the advice (Hints) so that a user interface can
+// say them in its own language, with Args; Msg and Hint are English.
 type Error struct {
+	Key  string
+	Args []any
 	Msg  string
 	Hint string
 	Err  error
@@ -63,26 +67,72 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
-// explain turns what PostgreSQL or the network reports into one sentence.
-func explain(err error, what string) error {
+// Messages and Hints are every sentence and piece of advice a push says,
+// in English, by key. PostgreSQL's own words (its message) are an argument
+// and stay as the server said them.
+var (
+	Messages = map[string]string{
+		"auth":        "PostgreSQL refused the user name or password",
+		"no_database": "the database does not exist: %s",
+		"no_create":   "PostgreSQL refused: %s",
+		"not_owner":   "PostgreSQL refused: %s",
+		"failed":      "PostgreSQL could not %s: %s",
+		"unreachable": "cannot reach the PostgreSQL server",
+		"settings":    "the PostgreSQL settings cannot be read: %s",
+	}
+	Hints = map[string]string{
+		"auth":        "check PGUSER and PGPASSWORD, or ~/.pgpass",
+		"no_database": "check PGDATABASE, or ask the database's owner to create it",
+		"no_create":   "this role may not create the schema fieldvault; ask the database's owner to create it for this role, or to grant CREATE on the database",
+		"not_owner":   "the schema fieldvault or its table belongs to another role; ask its owner to grant this role use of it, or push as that role",
+		"unreachable": "is it running? The server is found with PGHOST and PGPORT",
+		"settings":    "check the PG environment variables",
+	}
+	// Steps are what a push was doing when it failed, for "failed".
+	Steps = map[string]string{
+		"connect":      "connect",
+		"begin":        "begin",
+		"create_table": "create the table fieldvault.cases",
+		"read_table":   "read the table",
+		"create_stage": "create the staging table",
+		"copy":         "copy the rows",
+		"merge":        "merge the rows",
+		"delete":       "delete withdrawn records",
+		"commit":       "commit",
+	}
+)
+
+// fail is the error key says, about err. For "failed", the first of args
+// is a key of Steps.
+func fail(key string, err error, args ...any) *Error {
+	english := args
+	if key == "failed" {
+		english = append([]any{Steps[args[0].(string)]}, args[1:]...)
+	}
+	return &Error{Key: key, Args: args, Msg: fmt.Sprintf(Messages[key], english...), Hint: Hints[key], Err: err}
+}
+
+// explain turns what PostgreSQL or the network reports into one sentence;
+// step is a key of Steps.
+func explain(err error, step string) error {
 	var pe *pgconn.PgError
 	var ne net.Error
 	var ce *pgconn.ConnectError
 	switch {
 	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
-		return &Error{Msg: "PostgreSQL refused the user name or password", Hint: "check PGUSER and PGPASSWORD, or ~/.pgpass", Err: err}
+		return fail("auth", err)
 	case errors.As(err, &pe) && pe.Code == "3D000":
-		return &Error{Msg: "the database does not exist: " + pe.Message, Hint: "check PGDATABASE, or ask the database's owner to create it", Err: err}
+		return fail("no_database", err, pe.Message)
 	case errors.As(err, &pe) && pe.Code == "42501" && strings.Contains(pe.Message, "database"):
-		return &Error{Msg: "PostgreSQL refused: " + pe.Message, Hint: "this role may not create the schema fieldvault; ask the database's owner to create it for this role, or to grant CREATE on the database", Err: err}
+		return fail("no_create", err, pe.Message)
 	case errors.As(err, &pe) && pe.Code == "42501":
-		return &Error{Msg: "PostgreSQL refused: " + pe.Message, Hint: "the schema fieldvault or its table belongs to another role; ask its owner to grant this role use of it, or push as that role", Err: err}
+		return fail("not_owner", err, pe.Message)
 	case errors.As(err, &pe):
-		return &Error{Msg: fmt.Sprintf("PostgreSQL could not %s: %s", what, pe.Message), Err: err}
+		return fail("failed", err, step, pe.Message)
 	case errors.As(err, &ce), errors.As(err, &ne):
-		return &Error{Msg: "cannot reach the PostgreSQL server", Hint: "is it running? The server is found with PGHOST and PGPORT", Err: err}
+		return fail("unreachable", err)
 	}
-	return &Error{Msg: fmt.Sprintf("PostgreSQL could not %s: %v", what, err), Err: err}
+	return fail("failed", err, step, err.Error())
 }
 
 // The schema and table are made only when missing: CREATE SCHEMA IF NOT
@@ -118,7 +168,7 @@ END $$`
 func Begin(ctx context.Context, office string, identified bool) (*Push, error) {
 	cfg, err := pgx.ParseConfig("")
 	if err != nil {
-		return nil, &Error{Msg: "the PostgreSQL settings cannot be read: " + err.Error(), Hint: "check the PG environment variables", Err: err}
+		return nil, fail("settings", err, err.Error())
 	}
 	cfg.ConnectTimeout = 10 * time.Second
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -132,7 +182,7 @@ func Begin(ctx context.Context, office string, identified bool) (*Push, error) {
 	}
 	if _, err := p.tx.Exec(ctx, createTable); err != nil {
 		p.Abort(ctx)
-		return nil, explain(err, "create the table fieldvault.cases")
+		return nil, explain(err, "create_table")
 	}
 	return p, nil
 }
@@ -142,7 +192,7 @@ func Begin(ctx context.Context, office string, identified bool) (*Push, error) {
 func (p *Push) Current(ctx context.Context) (map[string]Key, error) {
 	rows, err := p.tx.Query(ctx, `SELECT record_id::text, version, status, delivery, source, identified FROM fieldvault.cases`)
 	if err != nil {
-		return nil, explain(err, "read the table")
+		return nil, explain(err, "read_table")
 	}
 	out := map[string]Key{}
 	for rows.Next() {
@@ -150,12 +200,12 @@ func (p *Push) Current(ctx context.Context) (map[string]Key, error) {
 		var k Key
 		if err := rows.Scan(&id, &k.Version, &k.Status, &k.Delivery, &k.Source, &k.Identified); err != nil {
 			rows.Close()
-			return nil, explain(err, "read the table")
+			return nil, explain(err, "read_table")
 		}
 		out[id] = k
 	}
 	if err := rows.Err(); err != nil {
-		return nil, explain(err, "read the table")
+		return nil, explain(err, "read_table")
 	}
 	return out, nil
 }
@@ -166,7 +216,7 @@ func (p *Push) Current(ctx context.Context) (map[string]Key, error) {
 // does. next gives the rows one by one and false at the end.
 func (p *Push) Load(ctx context.Context, next func() (Row, bool, error)) (int64, error) {
 	if _, err := p.tx.Exec(ctx, `CREATE TEMP TABLE fieldvault_stage (LIKE fieldvault.cases INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
-		return 0, explain(err, "create the staging table")
+		return 0, explain(err, "create_stage")
 	}
 	cols := []string{"record_id", "version", "status", "source", "delivery", "questionnaire", "created", "triage", "case_status", "identified", "office", "data"}
 	var loadErr error
@@ -186,7 +236,7 @@ func (p *Push) Load(ctx context.Context, next func() (Row, bool, error)) (int64,
 		return 0, loadErr
 	}
 	if err != nil {
-		return 0, explain(err, "copy the rows")
+		return 0, explain(err, "copy")
 	}
 	tag, err := p.tx.Exec(ctx, `
 INSERT INTO fieldvault.cases AS c (record_id, version, status, source, delivery, questionnaire, created, triage, case_status, identified, office, data)
@@ -198,7 +248,7 @@ ON CONFLICT (record_id) DO UPDATE SET
 	data = excluded.data, pushed_at = now()
 WHERE c.version <= excluded.version`)
 	if err != nil {
-		return 0, explain(err, "merge the rows")
+		return 0, explain(err, "merge")
 	}
 	return tag.RowsAffected(), nil
 }
@@ -208,7 +258,7 @@ WHERE c.version <= excluded.version`)
 func (p *Push) Prune(ctx context.Context, keep []string) (int64, error) {
 	tag, err := p.tx.Exec(ctx, `DELETE FROM fieldvault.cases WHERE office = $1 AND NOT (record_id::text = ANY($2))`, p.office, keep)
 	if err != nil {
-		return 0, explain(err, "delete withdrawn records")
+		return 0, explain(err, "delete")
 	}
 	return tag.RowsAffected(), nil
 }

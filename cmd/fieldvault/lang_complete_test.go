@@ -99,7 +99,9 @@ var quotedOrFlag = regexp.MustCompile(`--?[a-z][a-z-]*|'[^']*'|"[^"]*"|\S*/\S*|[
 // englishWords lists the English words of set in out.
 func englishWords(out string, set map[string]bool) []string {
 	var found []string
-	for _, w := range regexp.MustCompile(`[A-Za-z]+`).FindAllString(quotedOrFlag.ReplaceAllString(out, " "), -1) {
+	// Whole words only: a key, a card or a fingerprint (67NO) holds
+	// letters that are no word.
+	for _, w := range regexp.MustCompile(`[A-Za-z0-9]+`).FindAllString(quotedOrFlag.ReplaceAllString(out, " "), -1) {
 		if set[strings.ToLower(w)] && !slices.Contains(found, w) {
 			found = append(found, w)
 		}

@@ -97,9 +97,6 @@ func (a *app) usageTemplate(english string) string {
 	} {
 		pairs = append(pairs, h[0], a.tr(h[1]))
 	}
-	// cobra writes "[flags]" into the usage line itself, in English;
-	// localizeTree turns that off and the template says it instead.
-	pairs = append(pairs, "{{.UseLine}}", "{{.UseLine}}{{if .HasAvailableFlags}} "+a.tr("help.flags_word")+"{{end}}")
 	return strings.NewReplacer(pairs...).Replace(english) + "\n" + a.tr("help.exit_codes")
 }
 
@@ -112,7 +109,20 @@ func (a *app) localizeTree(c *cobra.Command) {
 		// cobra's hidden completion helpers: nobody reads their help.
 		return
 	}
-	c.DisableFlagsInUseLine = true
+	// cobra writes "[flags]" into the usage line itself, in English, for
+	// help and man pages alike; the command's Use says it instead.
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	use, ok := c.Annotations["use"]
+	if !ok {
+		use = c.Use
+		c.Annotations["use"] = use
+	}
+	c.Use, c.DisableFlagsInUseLine = use, true
+	if c.HasAvailableFlags() {
+		c.Use += " " + a.tr("help.flags_word")
+	}
 	c.Short = a.tr(key + ".short")
 	if catalog.Has(catalog.Default, key+".long") {
 		c.Long = a.tr(key + ".long")

@@ -30,6 +30,7 @@ func newGenManCmd(a *app) *cobra.Command {
 			root := cmd.Root()
 			root.InitDefaultCompletionCmd()
 			root.DisableAutoGenTag = true
+			defer func(l string) { a.langFlag = l; a.localizeTree(root) }(a.langFlag)
 			for _, lang := range catalog.Languages() {
 				dir := filepath.Join(args[0], "man1")
 				if lang != "en" {
@@ -45,6 +46,7 @@ func newGenManCmd(a *app) *cobra.Command {
 					return errorf("errors.cannot_write", dir, err)
 				}
 			}
+			a.langFlag = ""
 			fmt.Fprintln(a.err, a.tr("man.wrote", args[0]))
 			return nil
 		},

@@ -54,4 +54,12 @@ func TestManPagesReproducible(t *testing.T) {
 	if !strings.Contains(string(id), "Tulis bundel tersegel untuk mitra") {
 		t.Errorf("the Indonesian export page is not in Indonesian:\n%s", id)
 	}
+	// The synopsis names the flags in each page's language.
+	if !strings.Contains(string(id), " [opsi]\\fP") {
+		t.Errorf("the Indonesian synopsis does not say [opsi]:\n%s", id)
+	}
+	en, _ := os.ReadFile(filepath.Join(a, "man1", "fieldvault-export.1"))
+	if !strings.Contains(string(en), " [flags]\\fP") {
+		t.Errorf("the English synopsis does not say [flags]:\n%s", en)
+	}
 }

@@ -73,7 +73,7 @@ func (a *app) runAudit(verify, asJSON bool) error {
 		tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, a.tr("audit.header"))
 		for _, e := range log {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Worker, e.Action, session.Dash(e.Subject))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime), e.Worker, a.auditText(e.Action), session.Dash(e.Subject))
 		}
 		return tw.Flush()
 	})

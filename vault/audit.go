@@ -31,14 +31,38 @@ type auditHead struct {
 	Hash string `json:"hash"`
 }
 
-// ChainError reports the first broken link of the audit chain.
+// ChainError reports the first broken link of the audit chain. Key names
+// the reason (ChainReasons) so that a user interface can say it in its own
+// language, with Args; Reason is English.
 type ChainError struct {
 	Seq    int64 // the first entry that does not check out
+	Key    string
+	Args   []any
 	Reason string
 }
 
 func (e *ChainError) Error() string {
 	return fmt.Sprintf("audit log broken at entry %d: %s", e.Seq, e.Reason)
+}
+
+// ChainReasons are the reasons a chain does not check out, in English, by
+// key.
+var ChainReasons = map[string]string{
+	"head_missing":    "the pointer to the newest entry is missing",
+	"head_altered":    "the pointer to the newest entry was altered",
+	"twice":           "the entry appears twice",
+	"missing":         "the entry is missing or was altered",
+	"not_following":   "it does not follow entry %d: an entry was altered or replaced",
+	"newest_replaced": "the newest entry was replaced",
+	"added_outside":   "%d entries were added outside the chain",
+	"head_bad":        "the pointer to the newest entry is missing or was altered",
+	"cut_off":         "the log ends at entry %d, but a partner confirmed it had reached entry %d: its newest entries were cut off",
+	"rewritten":       "it is not the entry a partner confirmed: the log was rewritten from there",
+}
+
+// broken is the chain error at entry seq for the reason key.
+func broken(seq int64, key string, args ...any) *ChainError {
+	return &ChainError{Seq: seq, Key: key, Args: args, Reason: fmt.Sprintf(ChainReasons[key], args...)}
 }
 
 // entryHash is what the next entry links to: the entry's key and its sealed
@@ -92,9 +116,9 @@ func (v *Vault) VerifyAudit() (int64, error) {
 		var head auditHead
 		if err := v.getMeta(tx, keyAuditHead, &head); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return &ChainError{Seq: 1, Reason: "the pointer to the newest entry is missing"}
+				return broken(1, "head_missing")
 			}
-			return &ChainError{Seq: 1, Reason: "the pointer to the newest entry was altered"}
+			return broken(1, "head_altered")
 		}
 		type link struct {
 			e    AuditEntry
@@ -109,7 +133,7 @@ func (v *Vault) VerifyAudit() (int64, error) {
 				return nil
 			}
 			if _, dup := bySeq[e.Seq]; dup {
-				return &ChainError{Seq: e.Seq, Reason: "the entry appears twice"}
+				return broken(e.Seq, "twice")
 			}
 			bySeq[e.Seq] = link{e, entryHash(k, val)}
 			return nil
@@ -121,18 +145,18 @@ func (v *Vault) VerifyAudit() (int64, error) {
 		for seq := int64(1); seq <= head.Seq; seq++ {
 			l, ok := bySeq[seq]
 			if !ok {
-				return &ChainError{Seq: seq, Reason: "the entry is missing or was altered"}
+				return broken(seq, "missing")
 			}
 			if l.e.Prev != prev {
-				return &ChainError{Seq: seq, Reason: fmt.Sprintf("it does not follow entry %d: an entry was altered or replaced", seq-1)}
+				return broken(seq, "not_following", seq-1)
 			}
 			prev = l.hash
 		}
 		if prev != head.Hash {
-			return &ChainError{Seq: head.Seq, Reason: "the newest entry was replaced"}
+			return broken(head.Seq, "newest_replaced")
 		}
 		if extra := len(bySeq) + unreadable - int(head.Seq); extra > 0 {
-			return &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("%d entries were added outside the chain", extra)}
+			return broken(head.Seq+1, "added_outside", extra)
 		}
 		n = head.Seq
 		return nil
@@ -165,10 +189,10 @@ func (v *Vault) CheckAnchor(a AuditAnchor) error {
 	return v.view(func(tx *bolt.Tx) error {
 		var head auditHead
 		if err := v.getMeta(tx, keyAuditHead, &head); err != nil {
-			return &ChainError{Seq: 1, Reason: "the pointer to the newest entry is missing or was altered"}
+			return broken(1, "head_bad")
 		}
 		if head.Seq < a.Seq {
-			return &ChainError{Seq: head.Seq + 1, Reason: fmt.Sprintf("the log ends at entry %d, but a partner confirmed it had reached entry %d: its newest entries were cut off", head.Seq, a.Seq)}
+			return broken(head.Seq+1, "cut_off", head.Seq, a.Seq)
 		}
 		relinked := false
 		var hash string
@@ -189,7 +213,7 @@ func (v *Vault) CheckAnchor(a AuditAnchor) error {
 			return err
 		}
 		if hash != a.Hash {
-			return &ChainError{Seq: a.Seq, Reason: "it is not the entry a partner confirmed: the log was rewritten from there"}
+			return broken(a.Seq, "rewritten")
 		}
 		return nil
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/sync/postgres"
+	"github.com/fieldvault/fieldvault/vault"
 )
 
 // catalogIDs returns every string literal in package main (and intake) that names a
@@ -185,5 +186,18 @@ func TestCatalogCoversPush(t *testing.T) {
 				t.Errorf("%s%s is %q in the English catalog, but the postgres package says %q", table, k, got, en)
 			}
 		}
+	}
+}
+
+// Every reason an audit chain breaks is in the catalog, as vault says it.
+func TestCatalogCoversChain(t *testing.T) {
+	for k, r := range vault.ChainReasons {
+		if got := catalog.Text(catalog.Default, "chain."+k); got != r {
+			t.Errorf("chain.%s is %q in the English catalog, but vault says %q", k, got, r)
+		}
+	}
+	e := &vault.ChainError{Seq: 7, Key: "twice", Reason: vault.ChainReasons["twice"]}
+	if got := catalog.Text(catalog.Default, "chain.broken", e.Seq, e.Reason); got != e.Error() {
+		t.Errorf("the English catalog says %q, vault %q", got, e.Error())
 	}
 }

@@ -57,6 +57,8 @@ func (a *app) text(err error) string {
 		return a.text(e.error)
 	case *vault.NotFoundError:
 		return a.tr("notfound."+e.Kind, e.Name)
+	case *vault.ChainError:
+		return a.tr("chain.broken", e.Seq, a.tr("chain."+e.Key, e.Args...))
 	case *postgres.Error:
 		// The server's own words are an argument and stay as it said them.
 		args := slices.Clone(e.Args)

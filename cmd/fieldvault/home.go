@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fieldvault/fieldvault/cmd/session"
+	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -60,6 +61,18 @@ func (a *app) runSession(ctx context.Context) error {
 	return nil
 }
 
+// runPlainHome is the field session as numbered plain lines
+// (--accessible), on the vault unlocked once.
+func (a *app) runPlainHome(ctx context.Context) error {
+	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
+		err := session.RunPlain(ctx, v, a.in, a.out, sessionHost{a})
+		if errors.Is(err, context.Canceled) {
+			return errCancelled
+		}
+		return err
+	})
+}
+
 // sessionHost answers the session's questions with what the command line
 // knows.
 type sessionHost struct{ a *app }
@@ -74,4 +87,12 @@ func (h sessionHost) InterviewLang(v *vault.Vault, s *schema.Schema) string {
 }
 func (h sessionHost) RecordText(v *vault.Vault, r *vault.Record, mask bool) (string, error) {
 	return h.a.recordText(v, r, mask)
+}
+func (h sessionHost) Report(err error) { h.a.report(err) }
+func (h sessionHost) Interrupted(sess *intake.Session, err error) error {
+	return h.a.interrupted(sess, err)
+}
+func (h sessionHost) Ends(err error) bool {
+	var ce *cancelError
+	return errors.As(err, &ce) || errors.Is(err, errCancelled)
 }

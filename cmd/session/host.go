@@ -2,6 +2,7 @@ package session
 
 import (
 	"github.com/fieldvault/fieldvault/cmd/catalog"
+	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -25,6 +26,14 @@ type Host interface {
 	// RecordText is a record as people read it; with mask, sensitive
 	// answers hidden.
 	RecordText(v *vault.Vault, r *vault.Record, mask bool) (string, error)
+	// Report says err in one sentence and its hint, and the home goes on.
+	Report(err error)
+	// Interrupted is what an interview that did not finish ends with,
+	// having kept what was typed as a draft.
+	Interrupted(sess *intake.Session, err error) error
+	// Ends reports whether err ends the plain home (an interview stopped
+	// by Ctrl+C), rather than being said and left behind.
+	Ends(err error) bool
 }
 
 // voice is the host, with the catalog's texts in its language.

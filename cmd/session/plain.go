@@ -1,13 +1,13 @@
-package main
+package session
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
-	"github.com/fieldvault/fieldvault/cmd/session"
 	"github.com/fieldvault/fieldvault/intake"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/vault"
@@ -18,16 +18,18 @@ import (
 // once and reads every line, its own and the interviews', through one
 // reader, so nothing typed for one is taken by the other.
 type plainHome struct {
-	a     *app
+	a     voice
 	v     *vault.Vault
+	out   io.Writer
 	lines *intake.Lines
 }
 
-func (a *app) runPlainHome(ctx context.Context) error {
-	return a.withVault(vault.Options{}, func(v *vault.Vault) error {
-		h := &plainHome{a: a, v: v, lines: intake.NewLines(a.in)}
-		return h.loop(ctx)
-	})
+// RunPlain runs the plain home on the unlocked vault v until the worker
+// quits or the input ends. Ctrl+C returns context.Canceled, or what
+// Host.Interrupted made of an interview it stopped.
+func RunPlain(ctx context.Context, v *vault.Vault, in io.Reader, out io.Writer, host Host) error {
+	h := &plainHome{a: voice{host}, v: v, out: out, lines: intake.NewLines(in)}
+	return h.loop(ctx)
 }
 
 // plainMenu is the home menu's choices, in order, by catalog ID.
@@ -37,9 +39,9 @@ func (h *plainHome) loop(ctx context.Context) error {
 	a := h.a
 	for {
 		info, _ := h.v.Info()
-		fmt.Fprintf(a.out, "\n%s — %s\n", "fieldvault", info.Name)
+		fmt.Fprintf(h.out, "\n%s — %s\n", "fieldvault", info.Name)
 		for i, item := range plainMenu {
-			fmt.Fprintf(a.out, "%d) %s\n", i+1, a.tr(item))
+			fmt.Fprintf(h.out, "%d) %s\n", i+1, a.tr(item))
 		}
 		n, err := h.choose(ctx, len(plainMenu))
 		if err != nil {
@@ -63,9 +65,9 @@ func (h *plainHome) loop(ctx context.Context) error {
 			if cerr != nil {
 				return cerr
 			}
-			fmt.Fprintf(a.out, "%s\n%s\n", card.String(), a.trf("session.fingerprint", card.Fingerprint()))
+			fmt.Fprintf(h.out, "%s\n%s\n", card.String(), a.trf("session.fingerprint", card.Fingerprint()))
 		case 8:
-			fmt.Fprintln(a.out, a.tr("session.locked"))
+			fmt.Fprintln(h.out, a.tr("session.locked"))
 			return nil
 		case 9:
 			var wiped bool
@@ -73,14 +75,13 @@ func (h *plainHome) loop(ctx context.Context) error {
 				return nil
 			}
 		}
-		var ce *cancelError
 		switch {
 		case err == nil:
-		case errors.As(err, &ce) || errors.Is(err, intake.ErrInputEnded) || errors.Is(err, context.Canceled) || errors.Is(err, errCancelled):
+		case a.Ends(err) || errors.Is(err, intake.ErrInputEnded) || errors.Is(err, context.Canceled):
 			return h.ended(err)
 		default:
 			// One sentence, and back to the menu: nothing was changed.
-			a.report(err)
+			a.Report(err)
 		}
 	}
 }
@@ -91,15 +92,13 @@ func (h *plainHome) ended(err error) error {
 	switch {
 	case errors.Is(err, intake.ErrInputEnded):
 		return nil
-	case errors.Is(err, context.Canceled):
-		return errCancelled
 	}
 	return err
 }
 
 // ask prints a prompt and reads the answer line.
 func (h *plainHome) ask(ctx context.Context, prompt string) (string, error) {
-	fmt.Fprintf(h.a.out, "%s\n> ", prompt)
+	fmt.Fprintf(h.out, "%s\n> ", prompt)
 	line, err := h.lines.Read(ctx)
 	return strings.TrimSpace(line), err
 }
@@ -117,33 +116,33 @@ func (h *plainHome) choose(ctx context.Context, n int) (int, error) {
 		if i, err := strconv.Atoi(line); err == nil && i >= 1 && i <= n {
 			return i, nil
 		}
-		fmt.Fprintln(h.a.out, h.a.trf("session.is_not_one_numbers", line))
+		fmt.Fprintln(h.out, h.a.trf("session.is_not_one_numbers", line))
 	}
 }
 
 func (h *plainHome) interview(ctx context.Context, sess *intake.Session) error {
 	sess.Engine.SetWorkerLang(h.a.lang()) // alerts and worker questions in the interface's language
-	p := &intake.Plain{Out: h.a.out, Save: sess.Save, Lines: h.lines}
+	p := &intake.Plain{Out: h.out, Save: sess.Save, Lines: h.lines}
 	if err := p.Run(ctx, sess.Engine); err != nil {
-		return h.a.interrupted(sess, err)
+		return h.a.Interrupted(sess, err)
 	}
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintln(h.a.out, h.a.trf("session.saved_record", sess.ID))
+	fmt.Fprintln(h.out, h.a.trf("session.saved_record", sess.ID))
 	return nil
 }
 
 func (h *plainHome) intake(ctx context.Context) error {
-	all, err := session.Questionnaires(h.v)
+	all, err := Questionnaires(h.v)
 	if err != nil {
 		return err
 	}
 	s := all[0]
 	if len(all) > 1 {
-		fmt.Fprintln(h.a.out, h.a.tr("session.which_questionnaire"))
+		fmt.Fprintln(h.out, h.a.tr("session.which_questionnaire"))
 		for i, sc := range all {
-			fmt.Fprintf(h.a.out, "%d) %s (%s %s)\n", i+1, sc.Title.In(h.a.lang()), sc.ID, sc.Version)
+			fmt.Fprintf(h.out, "%d) %s (%s %s)\n", i+1, sc.Title.In(h.a.lang()), sc.ID, sc.Version)
 		}
 		n, err := h.choose(ctx, len(all))
 		if err != nil || n == 0 {
@@ -152,9 +151,9 @@ func (h *plainHome) intake(ctx context.Context) error {
 		s = all[n-1]
 	}
 	langs := s.Languages
-	fmt.Fprintln(h.a.out, h.a.tr("session.in_which_language_interview"))
+	fmt.Fprintln(h.out, h.a.tr("session.in_which_language_interview"))
 	for i, l := range langs {
-		fmt.Fprintf(h.a.out, "%d) %s\n", i+1, session.LanguageName(l))
+		fmt.Fprintf(h.out, "%d) %s\n", i+1, LanguageName(l))
 	}
 	n, err := h.choose(ctx, len(langs))
 	if err != nil || n == 0 {
@@ -179,11 +178,11 @@ func (h *plainHome) resume(ctx context.Context) error {
 		}
 	}
 	if len(drafts) == 0 {
-		fmt.Fprintln(h.a.out, h.a.tr("session.no_drafts"))
+		fmt.Fprintln(h.out, h.a.tr("session.no_drafts"))
 		return nil
 	}
 	for i, d := range drafts {
-		fmt.Fprintf(h.a.out, "%d) %s %s\n", i+1, session.ShortID(d.ID), d.Created)
+		fmt.Fprintf(h.out, "%d) %s %s\n", i+1, ShortID(d.ID), d.Created)
 	}
 	n, err := h.choose(ctx, len(drafts))
 	if err != nil || n == 0 {
@@ -202,13 +201,13 @@ func (h *plainHome) records(ctx context.Context) error {
 		return err
 	}
 	if len(sums) == 0 {
-		fmt.Fprintln(h.a.out, h.a.tr("session.no_records"))
+		fmt.Fprintln(h.out, h.a.tr("session.no_records"))
 		return nil
 	}
 	for i, s := range sums {
-		fmt.Fprintf(h.a.out, "%d) %s %s %s %s\n", i+1, session.ShortID(s.ID), h.a.status(string(s.Status)), s.Created, session.Dash(h.a.triage(s.Triage)))
+		fmt.Fprintf(h.out, "%d) %s %s %s %s\n", i+1, ShortID(s.ID), h.a.status(string(s.Status)), s.Created, Dash(h.a.triage(s.Triage)))
 	}
-	fmt.Fprintln(h.a.out, h.a.tr("session.which_record_0_enter"))
+	fmt.Fprintln(h.out, h.a.tr("session.which_record_0_enter"))
 	n, err := h.choose(ctx, len(sums))
 	if err != nil || n == 0 {
 		return err
@@ -220,10 +219,10 @@ func (h *plainHome) records(ctx context.Context) error {
 	if err := h.v.LogView(r.ID); err != nil {
 		return err
 	}
-	text, err := h.a.recordText(h.v, r, false)
+	text, err := h.a.RecordText(h.v, r, false)
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(h.a.out, text)
+	fmt.Fprint(h.out, text)
 	return nil
 }

@@ -88,3 +88,10 @@ var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0-9.]*[a-zA-Z%]`)
 func verbs(s string) string {
 	return strings.Join(verb.FindAllString(s, -1), " ")
 }
+
+// A text is looked up once per row of a long list (a record's status).
+func BenchmarkText(b *testing.B) {
+	for b.Loop() {
+		Text("id", "status.complete")
+	}
+}

@@ -14,36 +14,39 @@ import (
 var auditActions = []struct {
 	re *regexp.Regexp
 	id string
+	// words: the arguments are a record's state or how identifying an
+	// export was, said in the interface language (not names, which stay).
+	words bool
 }{
-	{regexp.MustCompile(`^vault created$`), "auditlog.vault_created"},
-	{regexp.MustCompile(`^contact added: (.+)$`), "auditlog.contact_added"},
-	{regexp.MustCompile(`^contact removed: (.+)$`), "auditlog.contact_removed"},
-	{regexp.MustCompile(`^bundle (\S+) exported: (\d+) records, (\d+) withdrawal notices$`), "auditlog.bundle_exported"},
-	{regexp.MustCompile(`^settings changed: erase after failed unlocks: off$`), "auditlog.erase_off"},
-	{regexp.MustCompile(`^settings changed: erase after (\d+) failed unlocks$`), "auditlog.erase_after"},
-	{regexp.MustCompile(`^settings changed$`), "auditlog.settings_changed"},
-	{regexp.MustCompile(`^passphrase added for (.+)$`), "auditlog.passphrase_added"},
-	{regexp.MustCompile(`^passphrase changed for (.+)$`), "auditlog.passphrase_changed"},
-	{regexp.MustCompile(`^passphrase removed for (.+)$`), "auditlog.passphrase_removed"},
-	{regexp.MustCompile(`^key slot updated for (.+)$`), "auditlog.key_slot_updated"},
-	{regexp.MustCompile(`^record deleted: consent withdrawn at the source$`), "auditlog.withdrawn_at_source"},
-	{regexp.MustCompile(`^bundle (\S+) imported: (\d+) records, (\d+) deletions$`), "auditlog.bundle_imported"},
-	{regexp.MustCompile(`^receipt (\S+) imported: (\d+) records, (\d+) deletions$`), "auditlog.receipt_imported"},
-	{regexp.MustCompile(`^consent withdrawn: record deleted$`), "auditlog.consent_withdrawn"},
-	{regexp.MustCompile(`^deletion confirmed by a partner$`), "auditlog.deletion_confirmed"},
-	{regexp.MustCompile(`^(\d+) records received \(bundle (\S+)\)$`), "auditlog.records_received"},
-	{regexp.MustCompile(`^(\d+) records saved from an answers file$`), "auditlog.answers_file"},
-	{regexp.MustCompile(`^record saved \((\w+)\)$`), "auditlog.record_saved"},
-	{regexp.MustCompile(`^record updated \((\w+)\)$`), "auditlog.record_updated"},
-	{regexp.MustCompile(`^record marked (\w+)$`), "auditlog.record_marked"},
-	{regexp.MustCompile(`^sharing consent bound to partner keys$`), "auditlog.sharing_bound"},
-	{regexp.MustCompile(`^record deleted$`), "auditlog.record_deleted"},
-	{regexp.MustCompile(`^record viewed$`), "auditlog.record_viewed"},
-	{regexp.MustCompile(`^questionnaire added: (.+)$`), "auditlog.questionnaire_added"},
-	{regexp.MustCompile(`^questionnaire removed: (.+)$`), "auditlog.questionnaire_removed"},
-	{regexp.MustCompile(`^vault identity exported$`), "auditlog.identity_exported"},
-	{regexp.MustCompile(`^cases pushed to PostgreSQL: (\d+) added or changed, (\d+) removed, (\w+)$`), "auditlog.cases_pushed"},
-	{regexp.MustCompile(`^cases exported: (\d+) records, (\w+), (\w+)$`), "auditlog.cases_exported"},
+	{regexp.MustCompile(`^vault created$`), "auditlog.vault_created", false},
+	{regexp.MustCompile(`^contact added: (.+)$`), "auditlog.contact_added", false},
+	{regexp.MustCompile(`^contact removed: (.+)$`), "auditlog.contact_removed", false},
+	{regexp.MustCompile(`^bundle (\S+) exported: (\d+) records, (\d+) withdrawal notices$`), "auditlog.bundle_exported", false},
+	{regexp.MustCompile(`^settings changed: erase after failed unlocks: off$`), "auditlog.erase_off", false},
+	{regexp.MustCompile(`^settings changed: erase after (\d+) failed unlocks$`), "auditlog.erase_after", false},
+	{regexp.MustCompile(`^settings changed$`), "auditlog.settings_changed", false},
+	{regexp.MustCompile(`^passphrase added for (.+)$`), "auditlog.passphrase_added", false},
+	{regexp.MustCompile(`^passphrase changed for (.+)$`), "auditlog.passphrase_changed", false},
+	{regexp.MustCompile(`^passphrase removed for (.+)$`), "auditlog.passphrase_removed", false},
+	{regexp.MustCompile(`^key slot updated for (.+)$`), "auditlog.key_slot_updated", false},
+	{regexp.MustCompile(`^record deleted: consent withdrawn at the source$`), "auditlog.withdrawn_at_source", false},
+	{regexp.MustCompile(`^bundle (\S+) imported: (\d+) records, (\d+) deletions$`), "auditlog.bundle_imported", false},
+	{regexp.MustCompile(`^receipt (\S+) imported: (\d+) records, (\d+) deletions$`), "auditlog.receipt_imported", false},
+	{regexp.MustCompile(`^consent withdrawn: record deleted$`), "auditlog.consent_withdrawn", false},
+	{regexp.MustCompile(`^deletion confirmed by a partner$`), "auditlog.deletion_confirmed", false},
+	{regexp.MustCompile(`^(\d+) records received \(bundle (\S+)\)$`), "auditlog.records_received", false},
+	{regexp.MustCompile(`^(\d+) records saved from an answers file$`), "auditlog.answers_file", false},
+	{regexp.MustCompile(`^record saved \((\w+)\)$`), "auditlog.record_saved", true},
+	{regexp.MustCompile(`^record updated \((\w+)\)$`), "auditlog.record_updated", true},
+	{regexp.MustCompile(`^record marked (\w+)$`), "auditlog.record_marked", true},
+	{regexp.MustCompile(`^sharing consent bound to partner keys$`), "auditlog.sharing_bound", false},
+	{regexp.MustCompile(`^record deleted$`), "auditlog.record_deleted", false},
+	{regexp.MustCompile(`^record viewed$`), "auditlog.record_viewed", false},
+	{regexp.MustCompile(`^questionnaire added: (.+)$`), "auditlog.questionnaire_added", false},
+	{regexp.MustCompile(`^questionnaire removed: (.+)$`), "auditlog.questionnaire_removed", false},
+	{regexp.MustCompile(`^vault identity exported$`), "auditlog.identity_exported", false},
+	{regexp.MustCompile(`^cases pushed to PostgreSQL: (\d+) added or changed, (\d+) removed, (\w+)$`), "auditlog.cases_pushed", true},
+	{regexp.MustCompile(`^cases exported: (\d+) records, (\w+), (\w+)$`), "auditlog.cases_exported", true},
 }
 
 // auditSuffixes end the entry of a change of passphrases.
@@ -68,7 +71,9 @@ func (a *app) auditText(action string) string {
 		args := make([]any, len(m)-1)
 		for i, s := range m[1:] {
 			args[i] = s
-			// A record's state, or how identifying an export was.
+			if !x.words {
+				continue
+			}
 			if catalog.Has(catalog.Default, "status."+s) {
 				args[i] = a.tr("status." + s)
 			} else if catalog.Has(catalog.Default, "auditlog.word_"+s) {

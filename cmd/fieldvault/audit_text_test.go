@@ -45,6 +45,9 @@ func TestAuditText(t *testing.T) {
 			}
 		}
 	}
+	if got := id.auditText("contact added: draft"); got != "kontak ditambahkan: draft" {
+		t.Errorf("a contact named draft reads %q", got)
+	}
 	if got := id.auditText("something a newer fieldvault wrote"); got != "something a newer fieldvault wrote" {
 		t.Errorf("an unknown entry reads %q", got)
 	}

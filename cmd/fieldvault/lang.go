@@ -114,10 +114,10 @@ func (a *app) localizeTree(c *cobra.Command) {
 	if c.Annotations == nil {
 		c.Annotations = map[string]string{}
 	}
-	use, ok := c.Annotations["use"]
+	use, ok := c.Annotations["fieldvault.use"]
 	if !ok {
 		use = c.Use
-		c.Annotations["use"] = use
+		c.Annotations["fieldvault.use"] = use
 	}
 	c.Use, c.DisableFlagsInUseLine = use, true
 	if c.HasAvailableFlags() {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 )
 
 // Question types.
@@ -235,7 +237,7 @@ func Parse(data []byte) (*Schema, error) {
 		return nil, &ValidationError{Problems: []Problem{decodeProblem(data, err)}}
 	}
 	if dec.More() {
-		return nil, &ValidationError{Problems: []Problem{{Path: "", Msg: "extra data after the questionnaire"}}}
+		return nil, &ValidationError{Problems: []Problem{{Why: catalog.Errorf("problem.extra_data")}}}
 	}
 	if probs := s.validate(); len(probs) > 0 {
 		return nil, &ValidationError{Problems: probs}

@@ -4,25 +4,39 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema/htcds"
 )
 
 // Problem is one thing wrong with a questionnaire, at a JSON location such as
-// pages[2].questions[0].when.q.
+// pages[2].questions[0].when.q. Why is a catalog text (a *catalog.Msg), so
+// that a questionnaire's author reads it in the interface language; its
+// Error is the English sentence.
 type Problem struct {
-	Path string `json:"path"`
-	Msg  string `json:"problem"`
+	Path string
+	Why  error
 }
 
 func (p Problem) String() string {
 	if p.Path == "" {
-		return p.Msg
+		return p.Why.Error()
 	}
-	return p.Path + ": " + p.Msg
+	return catalog.Text(catalog.Default, "problem.at", p.Path, p.Why)
+}
+
+// Msg is the problem as one catalog text, its location included.
+func (p Problem) Msg() *catalog.Msg {
+	if p.Path == "" {
+		if m, ok := p.Why.(*catalog.Msg); ok {
+			return m
+		}
+	}
+	return &catalog.Msg{ID: "problem.at", Args: []any{p.Path, p.Why}}
 }
 
 // ValidationError lists every problem found in a questionnaire.
@@ -30,11 +44,15 @@ type ValidationError struct {
 	Problems []Problem
 }
 
-func (e *ValidationError) Error() string {
+func (e *ValidationError) Error() string { return e.Msg().Error() }
+
+// Msg is the error as a catalog text: the first problem, and how many
+// there are.
+func (e *ValidationError) Msg() *catalog.Msg {
 	if len(e.Problems) == 1 {
-		return "the questionnaire is not valid: " + e.Problems[0].String()
+		return &catalog.Msg{ID: "problem.not_valid_one", Args: []any{e.Problems[0].Msg()}}
 	}
-	return fmt.Sprintf("the questionnaire is not valid: %d problems, the first: %s", len(e.Problems), e.Problems[0])
+	return &catalog.Msg{ID: "problem.not_valid_many", Args: []any{len(e.Problems), e.Problems[0].Msg()}}
 }
 
 var (
@@ -61,20 +79,24 @@ func decodeProblem(data []byte, err error) Problem {
 	switch {
 	case errors.As(err, &syn):
 		// Offset counts the bytes read, including the offending one.
-		return Problem{Path: lineCol(data, syn.Offset-1), Msg: "not valid JSON: " + syn.Error()}
+		line, col := lineCol(data, syn.Offset-1)
+		return Problem{Why: catalog.Errorf("problem.json_syntax", line, col, syn.Error())}
 	case errors.As(err, &typ):
-		return Problem{Path: typ.Field, Msg: fmt.Sprintf("%s at %s: expected %s", "wrong type", lineCol(data, typ.Offset), typ.Type)}
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return Problem{Msg: strings.TrimPrefix(err.Error(), "json: ") + " (check the spelling)"}
+		line, col := lineCol(data, typ.Offset)
+		return Problem{Path: typ.Field, Why: catalog.Errorf("problem.wrong_type", line, col, typ.Type.String())}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return Problem{Why: catalog.Errorf("problem.unknown_field", strings.TrimPrefix(err.Error(), "json: unknown field "))}
 	case err.Error() == "EOF":
-		return Problem{Msg: "the file is empty"}
+		return Problem{Why: catalog.Errorf("problem.empty")}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Problem{Why: catalog.Errorf("problem.cut_off")}
 	}
-	return Problem{Msg: "not valid JSON: " + err.Error()}
+	return Problem{Why: catalog.Errorf("problem.json_other", err.Error())}
 }
 
-func lineCol(data []byte, off int64) string {
+func lineCol(data []byte, off int64) (line, col int) {
 	off = max(0, min(off, int64(len(data))))
-	line, col := 1, 1
+	line, col = 1, 1
 	for _, b := range data[:off] {
 		if b == '\n' {
 			line, col = line+1, 1
@@ -82,7 +104,7 @@ func lineCol(data []byte, off int64) string {
 			col++
 		}
 	}
-	return fmt.Sprintf("line %d, column %d", line, col)
+	return line, col
 }
 
 // validator collects problems while walking a questionnaire.
@@ -96,33 +118,34 @@ type validator struct {
 	order map[string]int
 }
 
-func (v *validator) add(path, format string, args ...any) {
-	v.probs = append(v.probs, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+// add records the problem id (a catalog text) at path.
+func (v *validator) add(path, id string, args ...any) {
+	v.probs = append(v.probs, Problem{Path: path, Why: catalog.Errorf(id, args...)})
 }
 
 func (s *Schema) validate() []Problem {
 	v := &validator{s: s, order: map[string]int{}}
 	if !schemaIDRe.MatchString(s.ID) {
-		v.add("id", "must be lowercase letters, digits and dashes, not %q", s.ID)
+		v.add("id", "problem.id_format", s.ID)
 	}
 	if strings.TrimSpace(s.Version) == "" {
-		v.add("version", "is missing")
+		v.add("version", "problem.missing")
 	}
 	if len(s.Languages) == 0 {
-		v.add("languages", "must list at least one language")
+		v.add("languages", "problem.languages_none")
 	}
 	for i, l := range s.Languages {
 		if !langRe.MatchString(l) {
-			v.add(fmt.Sprintf("languages[%d]", i), "%q is not a language code like \"en\" or \"id\"", l)
+			v.add(fmt.Sprintf("languages[%d]", i), "problem.language_code", l)
 		}
 		if slices.Index(s.Languages, l) != i {
-			v.add(fmt.Sprintf("languages[%d]", i), "%q is listed twice", l)
+			v.add(fmt.Sprintf("languages[%d]", i), "problem.language_twice", l)
 		}
 	}
 	v.text("title", s.Title, true)
 	v.text("consent.script", s.Consent.Script, true)
 	if len(s.Pages) == 0 {
-		v.add("pages", "must have at least one page")
+		v.add("pages", "problem.no_pages")
 	}
 
 	// First pass: IDs and positions, so conditions can be checked against
@@ -132,18 +155,18 @@ func (s *Schema) validate() []Problem {
 	for pi, p := range s.Pages {
 		path := fmt.Sprintf("pages[%d]", pi)
 		if p.ID == "" {
-			v.add(path+".id", "is missing")
+			v.add(path+".id", "problem.missing")
 		} else if pageIDs[p.ID] {
-			v.add(path+".id", "duplicate page ID %q", p.ID)
+			v.add(path+".id", "problem.page_duplicate", p.ID)
 		}
 		pageIDs[p.ID] = true
 		for qi, q := range p.Questions {
 			qpath := fmt.Sprintf("%s.questions[%d].id", path, qi)
 			switch {
 			case !questionIDRe.MatchString(q.ID):
-				v.add(qpath, "%q is not a question ID like \"shelter.needed_tonight\"", q.ID)
+				v.add(qpath, "problem.question_id", q.ID)
 			case v.order[q.ID] != 0:
-				v.add(qpath, "duplicate question ID %q", q.ID)
+				v.add(qpath, "problem.question_duplicate", q.ID)
 			default:
 				n++
 				v.order[q.ID] = n
@@ -158,7 +181,7 @@ func (s *Schema) validate() []Problem {
 		v.text(path+".title", p.Title, true)
 		v.text(path+".intro", p.Intro, false)
 		if len(p.Questions) == 0 {
-			v.add(path+".questions", "a page needs at least one question")
+			v.add(path+".questions", "problem.page_empty")
 		}
 		firstOnPage := n + 1
 		if p.When != nil {
@@ -172,13 +195,13 @@ func (s *Schema) validate() []Problem {
 	}
 
 	if !slices.Contains(Levels, s.Triage.Default) {
-		v.add("triage.default", "must be one of %s, not %q", strings.Join(Levels, ", "), s.Triage.Default)
+		v.add("triage.default", "problem.one_of", strings.Join(Levels, ", "), s.Triage.Default)
 	}
 	for i := range s.Triage.Rules {
 		r := &s.Triage.Rules[i]
 		path := fmt.Sprintf("triage.rules[%d]", i)
 		if !slices.Contains(Levels, r.Level) {
-			v.add(path+".level", "must be one of %s, not %q", strings.Join(Levels, ", "), r.Level)
+			v.add(path+".level", "problem.one_of", strings.Join(Levels, ", "), r.Level)
 		}
 		v.cond(path+".when", &r.When, n+1, "")
 		v.text(path+".reason", r.Reason, true)
@@ -191,32 +214,32 @@ func (s *Schema) validate() []Problem {
 func (v *validator) text(path string, t Text, required bool) {
 	if t == nil {
 		if required {
-			v.add(path, "is missing")
+			v.add(path, "problem.missing")
 		}
 		return
 	}
 	for _, l := range v.s.Languages {
 		if strings.TrimSpace(t[l]) == "" {
-			v.add(path, "missing translation for %q", l)
+			v.add(path, "problem.translation_missing", l)
 		}
 	}
 	for l := range t {
 		if !slices.Contains(v.s.Languages, l) {
-			v.add(path, "has text in %q, which the questionnaire does not list in languages", l)
+			v.add(path, "problem.text_unlisted_language", l)
 		}
 	}
 }
 
 func (v *validator) question(path string, q *Question, pos, firstOnPage int) {
 	if !slices.Contains(questionTypes, q.Type) {
-		v.add(path+".type", "must be one of %s, not %q", strings.Join(questionTypes, ", "), q.Type)
+		v.add(path+".type", "problem.one_of", strings.Join(questionTypes, ", "), q.Type)
 		return
 	}
 	v.text(path+".label", q.Label, true)
 	v.text(path+".help", q.Help, false)
 	v.text(path+".need", q.Need, false)
 	if q.Audience != "" && q.Audience != AudienceWorker {
-		v.add(path+".audience", "must be %q or left out, not %q", AudienceWorker, q.Audience)
+		v.add(path+".audience", "problem.audience", AudienceWorker, q.Audience)
 	}
 	if q.When != nil {
 		v.cond(path+".when", q.When, pos, "")
@@ -225,52 +248,52 @@ func (v *validator) question(path string, q *Question, pos, firstOnPage int) {
 	v.text(path+".required_message", q.RequiredMessage, false)
 	switch {
 	case q.Check != nil && (q.Type == TypeNote):
-		v.add(path+".check", "a note is not answered, so it has nothing to check")
+		v.add(path+".check", "problem.note_check")
 	case q.Check != nil:
 		v.cond(path+".check", q.Check, firstOnPage, q.ID)
 	case q.CheckMessage != nil:
-		v.add(path+".check_message", "there is no check for it to explain")
+		v.add(path+".check_message", "problem.check_message")
 	}
 	if q.RequiredMessage != nil && !q.Required {
-		v.add(path+".required_message", "the question is not required")
+		v.add(path+".required_message", "problem.required_message")
 	}
 	if q.Integer && q.Type != TypeNumber {
-		v.add(path+".integer", "applies only to number questions")
+		v.add(path+".integer", "problem.integer")
 	}
 	isText := q.Type == TypeText || q.Type == TypeLongText
 	hasOptions := q.Type == TypeChoice || q.Type == TypeMulti
 	switch {
 	case q.Type == TypeNote && (q.Required || q.Gate || q.Need != nil):
-		v.add(path, "a note is not answered, so it cannot be required, a gate or a need")
+		v.add(path, "problem.note_required")
 	case q.Gate && (q.Type != TypeYesNo || !q.Required):
-		v.add(path+".gate", "only a required yes/no question can be a gate")
+		v.add(path+".gate", "problem.gate")
 	case (q.Min != nil || q.Max != nil) && q.Type != TypeNumber:
-		v.add(path, "min and max apply only to number questions")
+		v.add(path, "problem.min_max")
 	case q.Min != nil && q.Max != nil && *q.Min > *q.Max:
-		v.add(path+".min", "is greater than max")
+		v.add(path+".min", "problem.min_over_max")
 	case (q.MinLength != 0 || q.MaxLength != 0 || q.Pattern != "") && !isText:
-		v.add(path, "min_length, max_length and pattern apply only to text questions")
+		v.add(path, "problem.lengths_text")
 	case q.MinLength < 0 || q.MaxLength < 0 || (q.MaxLength > 0 && q.MinLength > q.MaxLength):
-		v.add(path+".min_length", "lengths must be positive, and min_length at most max_length")
+		v.add(path+".min_length", "problem.lengths")
 	case len(q.Options) > 0 && !hasOptions:
-		v.add(path+".options", "only choice and multi questions have options")
+		v.add(path+".options", "problem.options_choice")
 	case q.OptionsFrom != "" && (q.OptionsFrom != OptionsFromContacts || q.Type != TypeMulti):
-		v.add(path+".options_from", "only a multi question can take its options from \"contacts\"")
+		v.add(path+".options_from", "problem.options_from")
 	case hasOptions && q.OptionsFrom == "" && len(q.Options) == 0:
-		v.add(path+".options", "a %s question needs options", q.Type)
+		v.add(path+".options", "problem.options_needed", q.Type)
 	}
 	if q.Pattern != "" {
 		if _, err := regexp.Compile(q.Pattern); err != nil {
-			v.add(path+".pattern", "is not a valid regular expression: %v", err)
+			v.add(path+".pattern", "problem.regexp", err)
 		}
 	}
 	seen := map[string]bool{}
 	for i, o := range q.Options {
 		opath := fmt.Sprintf("%s.options[%d]", path, i)
 		if o.Value == "" {
-			v.add(opath+".value", "is missing")
+			v.add(opath+".value", "problem.missing")
 		} else if seen[o.Value] {
-			v.add(opath+".value", "duplicate option value %q", o.Value)
+			v.add(opath+".value", "problem.option_duplicate", o.Value)
 		}
 		seen[o.Value] = true
 		v.text(opath+".label", o.Label, true)
@@ -283,12 +306,12 @@ func (v *validator) question(path string, q *Question, pos, firstOnPage int) {
 // system does not know.
 func (v *validator) htcdsField(path string, q *Question) {
 	if q.Identifying && q.Type == TypeNote {
-		v.add(path+".identifying", "a note is not answered, so it cannot identify anyone")
+		v.add(path+".identifying", "problem.note_identifying")
 	}
 	if q.HTCDS == "" {
 		for i, o := range q.Options {
 			if o.HTCDS != "" {
-				v.add(fmt.Sprintf("%s.options[%d].htcds", path, i), "the question names no HTCDS field for this code to belong to")
+				v.add(fmt.Sprintf("%s.options[%d].htcds", path, i), "problem.htcds_code_no_field")
 			}
 		}
 		return
@@ -296,23 +319,23 @@ func (v *validator) htcdsField(path string, q *Question) {
 	f, ok := htcds.Lookup(q.HTCDS)
 	switch {
 	case !ok:
-		v.add(path+".htcds", "%q is not a field of HTCDS 2.0 (see 'fieldvault schema htcds' for the list)", q.HTCDS)
+		v.add(path+".htcds", "problem.htcds_unknown", q.HTCDS)
 		return
 	case f.Name != q.HTCDS:
-		v.add(path+".htcds", "%q is the HTCDS toolkit's spelling: write %q, the standard's name", q.HTCDS, f.Name)
+		v.add(path+".htcds", "problem.htcds_spelling", q.HTCDS, f.Name)
 		return
 	case f.Deprecated():
-		v.add(path+".htcds", "%s is deprecated in HTCDS 2.0", f.Name)
+		v.add(path+".htcds", "problem.htcds_deprecated", f.Name)
 		return
 	case !htcds.Fits(q.Type, f.Type):
-		v.add(path+".htcds", "a %s question cannot fill %s, a %s field", q.Type, f.Name, f.Type)
+		v.add(path+".htcds", "problem.htcds_type", q.Type, f.Name, f.Type)
 		return
 	}
 	if v.htcds == nil {
 		v.htcds = map[string]string{}
 	}
 	if other, dup := v.htcds[f.Name]; dup {
-		v.add(path+".htcds", "%s is already filled by %s: an export has one column per field", f.Name, other)
+		v.add(path+".htcds", "problem.htcds_taken", f.Name, other)
 	}
 	v.htcds[f.Name] = q.ID
 	if len(f.Codes) == 0 {
@@ -320,7 +343,7 @@ func (v *validator) htcdsField(path string, q *Question) {
 	}
 	for i, o := range q.Options {
 		if code := o.Code(); !f.HasCode(code) {
-			v.add(fmt.Sprintf("%s.options[%d]", path, i), "%q is not a code of %s: give the option an \"htcds\" code, one of %s",
+			v.add(fmt.Sprintf("%s.options[%d]", path, i), "problem.htcds_code",
 				code, f.Name, strings.Join(f.Codes, ", "))
 		}
 	}
@@ -337,7 +360,7 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 		}
 	}
 	if forms != 1 {
-		v.add(path, "a condition needs exactly one of q, count, length, not, all, any")
+		v.add(path, "problem.cond_one")
 		return
 	}
 	switch {
@@ -350,7 +373,7 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 			list, name = c.Any, "any"
 		}
 		if len(list) == 0 {
-			v.add(path+"."+name, "needs at least one condition")
+			v.add(path+"."+name, "problem.cond_empty")
 		}
 		for i := range list {
 			v.cond(fmt.Sprintf("%s.%s[%d]", path, name, i), &list[i], limit, self)
@@ -368,13 +391,13 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 	q, _ := v.s.Question(id)
 	switch {
 	case !ok:
-		v.add(path+"."+field, "unknown question %q", id)
+		v.add(path+"."+field, "problem.cond_unknown", id)
 		return
 	case pos >= limit && id != self:
-		v.add(path+"."+field, "refers to %q, which is not asked before this point", id)
+		v.add(path+"."+field, "problem.cond_forward", id)
 		return
 	case q.Type == TypeNote:
-		v.add(path+"."+field, "%q is a note and has no answer", id)
+		v.add(path+"."+field, "problem.cond_note", id)
 		return
 	}
 	if c.Op != "" || c.Count != "" || c.Length != "" {
@@ -383,18 +406,18 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 	}
 	if c.Matches != "" {
 		if c.Equals != nil || c.In != nil {
-			v.add(path, "matches cannot go with equals or in")
+			v.add(path, "problem.matches_with")
 		} else if _, err := regexp.Compile(c.Matches); err != nil {
-			v.add(path+".matches", "is not a valid regular expression: %v", err)
+			v.add(path+".matches", "problem.regexp", err)
 		}
 		return
 	}
 	if c.Value != nil {
-		v.add(path+".value", "goes with op")
+		v.add(path+".value", "problem.value_with_op")
 		return
 	}
 	if (c.Equals == nil) == (c.In == nil) {
-		v.add(path, "q needs exactly one of equals, in, op or matches")
+		v.add(path, "problem.q_one")
 		return
 	}
 	values := c.In
@@ -402,8 +425,8 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 		values = []any{c.Equals}
 	}
 	for _, val := range values {
-		if msg := valueFits(q, val); msg != "" {
-			v.add(path, "%s", msg)
+		if why := valueFits(q, val); why != nil {
+			v.probs = append(v.probs, Problem{Path: path, Why: why})
 		}
 	}
 }
@@ -412,61 +435,61 @@ func (v *validator) cond(path string, c *Cond, limit int, self string) {
 func (v *validator) comparison(path string, c *Cond, q *Question) {
 	switch {
 	case !slices.Contains(Ops, c.Op):
-		v.add(path+".op", "must be one of %s, not %q", strings.Join(Ops, " "), c.Op)
+		v.add(path+".op", "problem.one_of", strings.Join(Ops, " "), c.Op)
 	case c.Value == nil:
-		v.add(path+".value", "is missing")
+		v.add(path+".value", "problem.missing")
 	case c.Equals != nil || c.In != nil || c.Matches != "":
-		v.add(path, "op cannot go with equals, in or matches")
+		v.add(path, "problem.op_with")
 	case c.Count != "" && q.Type != TypeMulti:
-		v.add(path+".count", "%q is not a multiple-choice question", q.ID)
+		v.add(path+".count", "problem.count_multi", q.ID)
 	case c.Count != "" || c.Length != "":
 		if _, ok := c.Value.(float64); !ok {
-			v.add(path+".value", "a count or a length is compared with a number")
+			v.add(path+".value", "problem.count_number")
 		}
 	default:
 		switch c.Value.(type) {
 		case bool:
 			if q.Type != TypeYesNo || (c.Op != "=" && c.Op != "!=") {
-				v.add(path, "true and false compare only with a yes/no question, by = or !=")
+				v.add(path, "problem.bool_yesno")
 			}
 		case float64, string:
 			if q.Type == TypeYesNo {
-				v.add(path, "%q is a yes/no question: compare it with true or false", q.ID)
+				v.add(path, "problem.yesno_bool", q.ID)
 			}
 		default:
-			v.add(path+".value", "must be a number, a string, true or false")
+			v.add(path+".value", "problem.value_kind")
 		}
 	}
 }
 
 // valueFits explains why a condition value can never match q's answers, or
-// returns "".
-func valueFits(q *Question, val any) string {
+// returns nil.
+func valueFits(q *Question, val any) error {
 	switch q.Type {
 	case TypeYesNo:
 		if _, ok := val.(bool); !ok {
-			return fmt.Sprintf("%q is a yes/no question: compare it with true or false", q.ID)
+			return catalog.Errorf("problem.yesno_bool", q.ID)
 		}
 	case TypeNumber:
 		if _, ok := val.(float64); !ok {
-			return fmt.Sprintf("%q is a number question: compare it with a number", q.ID)
+			return catalog.Errorf("problem.number_value", q.ID)
 		}
 	case TypeChoice, TypeMulti:
 		s, ok := val.(string)
 		if !ok {
-			return fmt.Sprintf("%q takes option values: compare it with a string", q.ID)
+			return catalog.Errorf("problem.option_value", q.ID)
 		}
 		if q.OptionsFrom == "" {
 			if _, ok := q.Option(s); !ok {
-				return fmt.Sprintf("%q has no option %q", q.ID, s)
+				return catalog.Errorf("problem.no_option", q.ID, s)
 			}
 		}
 	case TypeNote:
-		return fmt.Sprintf("%q is a note and has no answer", q.ID)
+		return catalog.Errorf("problem.cond_note", q.ID)
 	default:
 		if _, ok := val.(string); !ok {
-			return fmt.Sprintf("%q is a text question: compare it with a string", q.ID)
+			return catalog.Errorf("problem.text_value", q.ID)
 		}
 	}
-	return ""
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -103,6 +104,8 @@ func (a *app) usageTemplate(english string) string {
 // localizeTree gives every command its description and every flag its help
 // from the catalog: the text of command "cases export" is
 // cmd.cases.export.short, .long and .flags.NAME.
+var placeholder = regexp.MustCompile(`\b[A-Z]{2,}\b`)
+
 func (a *app) localizeTree(c *cobra.Command) {
 	key := strings.Join(append([]string{"cmd"}, strings.Fields(c.CommandPath())[1:]...), ".")
 	if !catalog.Has(catalog.Default, key+".short") {
@@ -119,6 +122,13 @@ func (a *app) localizeTree(c *cobra.Command) {
 		use = c.Use
 		c.Annotations["fieldvault.use"] = use
 	}
+	// Placeholders (FILE, NAME) are said as the flags' help says them.
+	use = placeholder.ReplaceAllStringFunc(use, func(w string) string {
+		if id := "usageword." + strings.ToLower(w); catalog.Has(catalog.Default, id) {
+			return a.tr(id)
+		}
+		return w
+	})
 	c.Use, c.DisableFlagsInUseLine = use, true
 	if c.HasAvailableFlags() {
 		c.Use += " " + a.tr("help.flags_word")

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/spf13/cobra"
+	"github.com/xuri/excelize/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
@@ -94,7 +96,7 @@ func words(s string) map[string]bool {
 
 // quotedOrFlag is what a text names rather than says: flags, quoted names,
 // commands, paths and IDs.
-var quotedOrFlag = regexp.MustCompile(`--?[a-z][a-z-]*|'[^']*'|"[^"]*"|\S*/\S*|[0-9a-f]{8}-[0-9a-f-]{27}|\b[A-Z]+_[A-Z_]+\b|fieldvault(-card-v1)?`)
+var quotedOrFlag = regexp.MustCompile(`--?[a-z][a-z-]*|'[^']*'|"[^"]*"|\S*/\S*|[0-9a-f]{8}-[0-9a-f-]{27}|\b[A-Z]+_[A-Z_]+\b|\b[a-z]+_[a-z_]+\b|fieldvault(-card-v1)?`)
 
 // englishWords lists the English words of set in out.
 func englishWords(out string, set map[string]bool) []string {
@@ -273,6 +275,32 @@ func TestIndonesianComplete(t *testing.T) {
 		checkValues("show", out, code, exitOK)
 	}
 
+	// A questionnaire's author: every broken questionnaire of testdata,
+	// and a form with many things fieldvault cannot carry.
+	broken, err := filepath.Glob("../../testdata/schema/broken-*.json")
+	if err != nil || len(broken) < 5 {
+		t.Fatalf("broken questionnaires: %v %v", broken, err)
+	}
+	for _, f := range broken {
+		out, code = r.run("", nil, "schema", "validate", mustAbs(t, f))
+		check("schema validate "+filepath.Base(f), out, code, exitError)
+	}
+	writeForm(t, filepath.Join(r.dir, "form.xlsx"), awkwardForm)
+	out, code = r.run("", nil, "schema", "import", "form.xlsx", "--out", "form.json")
+	check("schema import of an awkward form", out, code, exitOK)
+	if n := strings.Count(out, "form.xlsx: "); n < 12 {
+		t.Errorf("schema import said %d notices, want 12 or more:\n%s", n, out)
+	}
+	for _, args := range [][]string{
+		{"schema", "import", "form.xlsx", "--out", "strict.json", "--strict"},
+		{"schema", "import", "form.xlsx", "--out", "gate.json", "--gate", "nosuch"},
+		{"schema", "import", "form.xlsx", "--out", "gate.json", "--gate", "safe"},
+		{"schema", "import", "junk.age", "--out", "junk.json"},
+	} {
+		out, code = r.run("", nil, args...)
+		check(strings.Join(args, " "), out, code, exitError)
+	}
+
 	// Exit 11: another process holds the vault.
 	db, err := bolt.Open(filepath.Join(r.dir, "vault.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
@@ -285,6 +313,79 @@ func TestIndonesianComplete(t *testing.T) {
 	// Exit 130: Ctrl+C in the middle of an interview.
 	out, code = r.interrupt(t)
 	check("an interview interrupted", out, code, exitCancelled)
+}
+
+func mustAbs(t *testing.T, path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// awkwardForm is an XLSForm with one of most things the importer leaves
+// out or changes, so that every kind of notice is said.
+var awkwardForm = map[string][][]string{
+	"survey": {
+		{"type", "name", "label", "relevant", "required", "default", "constraint", "calculation"},
+		{"text", "first-name", "First name"},
+		{"begin_repeat", "kids", "Children"},
+		{"text", "kid", "Name of the child"},
+		{"end_repeat"},
+		{"calculate", "total", "", "", "", "", "", "1+1"},
+		{"geopoint", "where", "Where are you?"},
+		{"select_one yn or_other", "safe", "Do you feel safe?"},
+		{"select_one yn", "fed", "Have you eaten?", "", "${first_name} != ''"},
+		{"text", "nolabel"},
+		{"text", "later", "Later", "${future} = 'a'"},
+		{"integer", "age", "Age", "", "", "3", ". > 200 + 1"},
+		{"text", "missing", "Missing", "${nowhere} = 'a'"},
+		{"select_one nolist", "pick", "Pick one"},
+		{"text", "future", "Future"},
+		{"begin_group", "g", "A group", "random() > 1"},
+		{"text", "inside", "Inside"},
+		{"end_group"},
+		{"end_group"},
+		{"", "typeless", "No type"},
+		{"rank", "order", "Put these in order"},
+	},
+	"choices": {
+		{"list_name", "name", "label"},
+		{"yn", "yes", "Yes"},
+		{"yn", "no", "No"},
+		{"", "maybe", "Maybe"},
+	},
+	"settings": {
+		{"form_id", "default_language"},
+		{"My_Form", "Klingon"},
+	},
+}
+
+// writeForm saves sheets as an XLSX workbook, as a form author's
+// spreadsheet program would.
+func writeForm(t *testing.T, path string, sheets map[string][][]string) {
+	t.Helper()
+	book := excelize.NewFile()
+	for name, rows := range sheets {
+		if _, err := book.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			row := make([]any, len(r))
+			for j, c := range r {
+				row[j] = c
+			}
+			if err := book.SetSheetRow(name, fmt.Sprintf("A%d", i+1), &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := book.DeleteSheet("Sheet1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := book.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustList(t *testing.T, r *langRun) string {

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,14 +32,24 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 	}
 	// The field session and the interview packages name texts too: the
 	// screens, the interview, the key hints and the case table's columns.
+	// The questionnaire packages name only their own tables, problem and
+	// formimport: their other literals are JSON locations such as
+	// triage.default.
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"../session", "../../intake", "../../intake/cases", "../../intake/stats"} {
+	only := map[string][]string{}
+	for dir, own := range map[string][]string{
+		"../session": nil, "../../intake": nil, "../../intake/cases": nil, "../../intake/stats": nil,
+		"../../schema": {"problem"}, "../../schema/xlsform": {"formimport"},
+	} {
 		more, err := filepath.Glob(dir + "/*.go")
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, f := range more {
+			only[f] = own
 		}
 		files = append(files, more...)
 	}
@@ -53,11 +64,14 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		isTable := func(table string) bool {
+			return tables[table] && (only[name] == nil || slices.Contains(only[name], table))
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			if bin, ok := n.(*ast.BinaryExpr); ok && bin.Op == token.ADD {
 				if lit, ok := bin.X.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 					s, _ := strconv.Unquote(lit.Value)
-					if table, _, ok := strings.Cut(s, "."); ok && tables[table] {
+					if table, _, ok := strings.Cut(s, "."); ok && isTable(table) {
 						prefixes = append(prefixes, s)
 						joined[lit] = true
 					}
@@ -72,7 +86,7 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if table, rest, ok := strings.Cut(s, "."); ok && tables[table] && idPattern.MatchString(rest) {
+			if table, rest, ok := strings.Cut(s, "."); ok && isTable(table) && idPattern.MatchString(rest) {
 				ids[s] = fset.Position(lit.Pos()).String()
 			}
 			return true

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,12 +46,48 @@ func newGenManCmd(a *app) *cobra.Command {
 				if err := doc.GenManTree(root, header, dir); err != nil {
 					return errorf("errors.cannot_write", dir, err)
 				}
+				if err := a.localizeManPages(dir, date); err != nil {
+					return errorf("errors.cannot_write", dir, err)
+				}
 			}
 			a.langFlag = ""
 			fmt.Fprintln(a.err, a.tr("man.wrote", args[0]))
 			return nil
 		},
 	}
+}
+
+// localizeManPages says the section headings and the month of every page
+// in dir in the interface language: cobra/doc writes them in English.
+func (a *app) localizeManPages(dir string, date time.Time) error {
+	var pairs []string
+	for _, s := range []struct{ en, id string }{
+		{"NAME", "man.section_name"}, {"SYNOPSIS", "man.section_synopsis"},
+		{"DESCRIPTION", "man.section_description"}, {"OPTIONS", "man.section_options"},
+		{"OPTIONS INHERITED FROM PARENT COMMANDS", "man.section_inherited"},
+		{"EXAMPLE", "man.section_example"}, {"SEE ALSO", "man.section_see_also"},
+	} {
+		pairs = append(pairs, "\n.SH "+s.en+"\n", "\n.SH "+a.tr(s.id)+"\n")
+	}
+	months := strings.Fields(a.tr("man.months"))
+	if len(months) == 12 {
+		pairs = append(pairs, `"`+date.Format("Jan 2006")+`"`, fmt.Sprintf(`"%s %d"`, months[date.Month()-1], date.Year()))
+	}
+	r := strings.NewReplacer(pairs...)
+	pages, err := filepath.Glob(filepath.Join(dir, "*.1"))
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(r.Replace(string(b))), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func manDate(epoch string) (time.Time, error) {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // `make man` gives the same pages from the same source: one per command,
@@ -54,12 +55,43 @@ func TestManPagesReproducible(t *testing.T) {
 	if !strings.Contains(string(id), "Tulis bundel tersegel untuk mitra") {
 		t.Errorf("the Indonesian export page is not in Indonesian:\n%s", id)
 	}
-	// The synopsis names the flags in each page's language.
-	if !strings.Contains(string(id), " [opsi]\\fP") {
+	// The synopsis names the flags, and what they take, in each page's
+	// language.
+	if !strings.Contains(string(id), "--to NAMA --out FOLDER [opsi]\\fP") {
 		t.Errorf("the Indonesian synopsis does not say [opsi]:\n%s", id)
 	}
 	en, _ := os.ReadFile(filepath.Join(a, "man1", "fieldvault-export.1"))
 	if !strings.Contains(string(en), " [flags]\\fP") {
 		t.Errorf("the English synopsis does not say [flags]:\n%s", en)
+	}
+	// cobra/doc writes its section headings in English; every Indonesian
+	// page has them in Indonesian.
+	for _, p := range idPages {
+		x, _ := os.ReadFile(p)
+		for _, h := range []string{"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SEE ALSO", "OPTIONS INHERITED FROM PARENT COMMANDS"} {
+			if bytes.Contains(x, []byte("\n.SH "+h+"\n")) {
+				t.Errorf("%s has the English heading %s", filepath.Base(p), h)
+			}
+		}
+		if !bytes.Contains(x, []byte("\n.SH URAIAN\n")) {
+			t.Errorf("%s has no heading URAIAN", filepath.Base(p))
+		}
+	}
+	if !bytes.Contains(en, []byte("\n.SH DESCRIPTION\n")) {
+		t.Errorf("the English export page lost its heading DESCRIPTION:\n%s", en)
+	}
+}
+
+// A page's month is said in its language.
+func TestManMonth(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "fieldvault.1")
+	os.WriteFile(page, []byte(".TH \"FIELDVAULT\" \"1\" \"Aug 2026\" \"fieldvault devel\" \"fieldvault\"\n"), 0o644)
+	a := &app{streams: &streams{getenv: func(string) string { return "" }}, langFlag: "id"}
+	if err := a.localizeManPages(dir, time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(page); !bytes.Contains(b, []byte(`"Agu 2026"`)) {
+		t.Errorf("the Indonesian page is dated %s", b)
 	}
 }

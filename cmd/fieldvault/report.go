@@ -10,6 +10,7 @@ import (
 
 	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/cmd/session"
+	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/sync"
 	"github.com/fieldvault/fieldvault/sync/postgres"
 	"github.com/fieldvault/fieldvault/vault"
@@ -57,6 +58,8 @@ func (a *app) text(err error) string {
 		return a.text(e.error)
 	case *vault.NotFoundError:
 		return a.tr("notfound."+e.Kind, e.Name)
+	case *schema.ValidationError:
+		return a.msg(e.Msg())
 	case *vault.ChainError:
 		return a.tr("chain.broken", e.Seq, a.tr("chain."+e.Key, e.Args...))
 	case *postgres.Error:

@@ -98,7 +98,7 @@ func newSchemaCmd(a *app) *cobra.Command {
 			switch {
 			case errors.As(err, &ve):
 				for _, p := range ve.Problems {
-					fmt.Fprintf(a.out, "%s: %s\n", args[0], p)
+					fmt.Fprintf(a.out, "%s: %s\n", args[0], a.msg(p.Msg()))
 				}
 				n := len(ve.Problems)
 				return errorf("schema.not_valid", args[0], a.trn("schema.problems", n, n))

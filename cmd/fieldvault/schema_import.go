@@ -49,7 +49,7 @@ func newSchemaImportCmd(a *app) *cobra.Command {
 			var se *xlsform.StrictError
 			if errors.As(err, &se) {
 				for _, n := range se.Notices {
-					fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
+					fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], a.msg(n.Msg()))
 				}
 				return withHint(errorf("schema.strict_refused", args[0], a.trn("schema.things", len(se.Notices), len(se.Notices))), "hint.strict")
 			}
@@ -57,10 +57,10 @@ func newSchemaImportCmd(a *app) *cobra.Command {
 				return errorf("schema.invalid_file", args[0], err)
 			}
 			for _, n := range res.Notices {
-				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
+				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], a.msg(n.Msg()))
 			}
 			for _, n := range res.Unmapped {
-				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], n)
+				fmt.Fprintf(a.err, "fieldvault: %s: %s\n", args[0], a.msg(n.Msg()))
 			}
 			w, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 			if err != nil {

@@ -2,28 +2,28 @@ package xlsform
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 	"github.com/fieldvault/fieldvault/schema/htcds"
 )
 
 // eachText calls fn with every text of the pages; required says whether
 // the questionnaire needs it in every language.
-func eachText(pages []schema.Page, fn func(where string, t schema.Text, required bool)) {
+func eachText(pages []schema.Page, fn func(where error, t schema.Text, required bool)) {
 	for _, p := range pages {
-		fn("the title of page "+p.ID, p.Title, true)
-		fn("the introduction of page "+p.ID, p.Intro, false)
+		fn(catalog.Errorf("formimport.where_page_title", p.ID), p.Title, true)
+		fn(catalog.Errorf("formimport.where_page_intro", p.ID), p.Intro, false)
 		for _, q := range p.Questions {
-			fn("the label of "+q.ID, q.Label, true)
-			fn("the hint of "+q.ID, q.Help, false)
-			fn("the constraint message of "+q.ID, q.CheckMessage, false)
-			fn("the required message of "+q.ID, q.RequiredMessage, false)
+			fn(catalog.Errorf("formimport.where_label", q.ID), q.Label, true)
+			fn(catalog.Errorf("formimport.where_hint", q.ID), q.Help, false)
+			fn(catalog.Errorf("formimport.where_check_message", q.ID), q.CheckMessage, false)
+			fn(catalog.Errorf("formimport.where_required_message", q.ID), q.RequiredMessage, false)
 			for _, o := range q.Options {
-				fn(fmt.Sprintf("the label of %s's choice %s", q.ID, o.Value), o.Label, true)
+				fn(catalog.Errorf("formimport.where_choice_label", q.ID, o.Value), o.Label, true)
 			}
 		}
 	}
@@ -52,11 +52,11 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 		id = questionnaireID(im.opts.Name)
 	}
 	if id == "" {
-		return nil, fmt.Errorf("the form has no form_id in its settings sheet; add one")
+		return nil, catalog.Errorf("formimport.no_form_id")
 	}
 	if settings["form_id"] != "" && id != settings["form_id"] {
 		im.notices = append(im.notices, Notice{Sheet: "settings", Row: 2, Name: "form_id",
-			What: fmt.Sprintf("the questionnaire's ID is %s: lowercase letters, digits and dashes", id)})
+			What: catalog.Errorf("formimport.id_changed", id)})
 	}
 	title := settings["form_title"]
 	if title == "" {
@@ -81,9 +81,9 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 		}
 	}
 	// Which languages have every text a person must see?
-	lacking := map[string]string{}
+	lacking := map[string]error{}
 	filled := map[string]int{}
-	eachText(pages, func(where string, t schema.Text, required bool) {
+	eachText(pages, func(where error, t schema.Text, required bool) {
 		if t == nil {
 			return
 		}
@@ -97,7 +97,7 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 				// anything else has its name by now.
 				t[l] = firstText(t)
 			case required:
-				if lacking[l] == "" {
+				if lacking[l] == nil {
 					lacking[l] = where
 				}
 			default:
@@ -115,22 +115,22 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 	var langs []string
 	for _, l := range im.langs {
 		switch {
-		case lacking[l] != "":
+		case lacking[l] != nil:
 			im.notices = append(im.notices, Notice{Sheet: "survey", Name: l,
-				What: fmt.Sprintf("the form's %s texts are left out: %s has none in %s, and the interview cannot mix languages", l, lacking[l], l)})
+				What: catalog.Errorf("formimport.lang_lacking", l, lacking[l], l)})
 		case !slices.Contains(block.langs, l):
 			im.notices = append(im.notices, Notice{Sheet: "survey", Name: l,
-				What: fmt.Sprintf("the form's %s texts are left out: the consent block has no %s translation; write one with 'fieldvault schema consent-text --lang en' and give it with --consent-text", l, l)})
+				What: catalog.Errorf("formimport.lang_no_consent", l, l)})
 		default:
 			langs = append(langs, l)
 			if filled[l] > 0 {
 				im.notices = append(im.notices, Notice{Sheet: "survey", Name: l,
-					What: fmt.Sprintf("%d hints or messages have no %s text and are shown in another of the form's languages", filled[l], l)})
+					What: catalog.Errorf("formimport.lang_filled", filled[l], l)})
 			}
 		}
 	}
 	if len(langs) == 0 {
-		return nil, fmt.Errorf("no language of the form (%s) has both complete texts and a consent block (%s); give a translation of the consent block with --consent-text",
+		return nil, catalog.Errorf("formimport.no_language",
 			strings.Join(im.langs, ", "), strings.Join(block.langs, ", "))
 	}
 
@@ -154,7 +154,7 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 			}
 		}
 	}
-	eachText(s.Pages, func(_ string, t schema.Text, _ bool) { prune(t) })
+	eachText(s.Pages, func(_ error, t schema.Text, _ bool) { prune(t) })
 	block.each(func(_ string, t schema.Text) { prune(t) })
 
 	data, err := json.MarshalIndent(s, "", "  ")
@@ -164,7 +164,7 @@ func (im *importer) assemble(settings map[string]string, pages []schema.Page) (*
 	data = append(data, '\n')
 	parsed, err := schema.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("the imported questionnaire is not valid, which is a fault of the importer; please report it with the form: %w", err)
+		return nil, catalog.Errorf("formimport.importer_fault", err)
 	}
 	return &Result{Schema: parsed, JSON: data, Notices: im.notices, Unmapped: im.unmapped}, nil
 }
@@ -187,23 +187,23 @@ func (im *importer) mapHTCDS(pages []schema.Page, block schema.Page) {
 			if !ok || q.Type == schema.TypeNote {
 				continue
 			}
-			why := ""
+			var why error
 			switch {
 			case f.Deprecated():
-				why = "it is deprecated in HTCDS 2.0"
+				why = catalog.Errorf("formimport.htcds_deprecated")
 			case !htcds.Fits(q.Type, f.Type):
-				why = fmt.Sprintf("a %s question cannot fill a %s field", q.Type, f.Type)
+				why = catalog.Errorf("formimport.htcds_type", q.Type, f.Type)
 			case taken[f.Name] != "":
-				why = "the question " + taken[f.Name] + " fills it"
+				why = catalog.Errorf("formimport.htcds_taken", taken[f.Name])
 			}
 			for _, o := range q.Options {
-				if why == "" && len(f.Codes) > 0 && !f.HasCode(o.Value) {
-					why = fmt.Sprintf("its choice %q is not a code of the field", o.Value)
+				if why == nil && len(f.Codes) > 0 && !f.HasCode(o.Value) {
+					why = catalog.Errorf("formimport.htcds_code", o.Value)
 				}
 			}
-			if why != "" {
+			if why != nil {
 				im.unmapped = append(im.unmapped, Notice{Sheet: "survey", Name: q.ID,
-					What: fmt.Sprintf("exported as fv_%s, not as HTCDS's %s: %s", q.ID, f.Name, why)})
+					What: catalog.Errorf("formimport.unmapped", q.ID, f.Name, why)})
 				continue
 			}
 			q.HTCDS, q.Identifying = f.Name, f.Identifying() && q.Type != schema.TypeText && q.Type != schema.TypeLongText

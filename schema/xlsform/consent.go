@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 )
 
@@ -109,10 +110,10 @@ func (b *block) add(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return fmt.Errorf("not a consent-text file (JSON with language and texts): %w", err)
+		return catalog.Errorf("formimport.consent_file", err)
 	}
 	if !schema.ValidLanguage(f.Language) {
-		return fmt.Errorf("%q is not a language code like \"tet\" or \"pt-BR\"", f.Language)
+		return catalog.Errorf("formimport.consent_lang_code", f.Language)
 	}
 	var missing []string
 	known := map[string]bool{}
@@ -131,9 +132,9 @@ func (b *block) add(data []byte) error {
 	sort.Strings(unknown)
 	switch {
 	case len(missing) > 0:
-		return fmt.Errorf("the %s consent text lacks %d of the block's texts, the first %q; start from 'fieldvault schema consent-text --lang en'", f.Language, len(missing), missing[0])
+		return catalog.Errorf("formimport.consent_lacks", f.Language, len(missing), missing[0])
 	case len(unknown) > 0:
-		return fmt.Errorf("the %s consent text has %q, which the consent block does not have", f.Language, unknown[0])
+		return catalog.Errorf("formimport.consent_unknown", f.Language, unknown[0])
 	}
 	b.each(func(key string, t schema.Text) { t[f.Language] = strings.TrimSpace(f.Texts[key]) })
 	if !slices.Contains(b.langs, f.Language) {
@@ -178,7 +179,7 @@ func ConsentText(lang string) ([]byte, error) {
 		return nil, err
 	}
 	if !slices.Contains(b.langs, lang) {
-		return nil, fmt.Errorf("the consent block is in %s, not %q", strings.Join(b.langs, ", "), lang)
+		return nil, catalog.Errorf("formimport.consent_block_lang", strings.Join(b.langs, ", "), lang)
 	}
 	f := consentFile{Language: lang, Texts: map[string]string{}}
 	b.each(func(key string, t schema.Text) { f.Texts[key] = t[lang] })

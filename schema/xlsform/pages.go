@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 )
 
@@ -11,7 +12,7 @@ import (
 type frame struct {
 	e       *entry
 	cond    *schema.Cond // its relevant, translated
-	dropped string       // why everything in it is dropped
+	dropped error        // why everything in it is dropped
 	repeat  bool
 }
 
@@ -37,22 +38,22 @@ func (im *importer) pages() []schema.Page {
 		switch e.kind {
 		case "begin", "beginRepeat":
 			f := &frame{e: e, repeat: e.kind == "beginRepeat"}
-			if len(stack) > 0 && stack[len(stack)-1].dropped != "" {
+			if len(stack) > 0 && stack[len(stack)-1].dropped != nil {
 				f.dropped = stack[len(stack)-1].dropped
 			}
 			switch {
-			case f.dropped != "":
-			case e.dropped != "":
-				f.dropped = fmt.Sprintf("its group: %s", e.dropped)
-				im.notice(e.row, e.name, "a group is left out with every question in it: %s", e.dropped)
+			case f.dropped != nil:
+			case e.dropped != nil:
+				f.dropped = catalog.Errorf("formimport.its_group", e.dropped)
+				im.notice(e.row, e.name, "formimport.group_dropped", e.dropped)
 			case f.repeat:
-				f.dropped = fmt.Sprintf("it is inside the repeat %s, which fieldvault does not carry", e.name)
-				im.notice(e.row, e.name, "a repeat is not carried: every question in it is left out")
+				f.dropped = catalog.Errorf("formimport.in_named_repeat", e.name)
+				im.notice(e.row, e.name, "formimport.repeat")
 			case e.relevant != "":
 				c, why := b.translate(e, e.relevant, "")
-				if why != "" {
-					f.dropped = fmt.Sprintf("its group %s is shown only when %s", e.name, why)
-					im.notice(e.row, e.name, "the group's relevant is not carried (%s): every question in it is left out", why)
+				if why != nil {
+					f.dropped = catalog.Errorf("formimport.group_shown_when", e.name, why)
+					im.notice(e.row, e.name, "formimport.group_relevant", why)
 				}
 				f.cond = c
 			}
@@ -60,13 +61,13 @@ func (im *importer) pages() []schema.Page {
 			if len(stack) == 1 {
 				b.close()
 				b.curGroup = f
-			} else if f.dropped == "" && e.q.Label != nil {
+			} else if f.dropped == nil && e.q.Label != nil {
 				// A nested group becomes a section: a note with its title.
 				b.add(schema.Question{ID: e.id(), Type: schema.TypeNote, Label: e.q.Label, When: b.conds(stack[1:], nil)})
 			}
 		case "end", "endRepeat":
 			if len(stack) == 0 {
-				im.notice(e.row, "", "an end of a group that was not begun is ignored")
+				im.notice(e.row, "", "formimport.end_unbegun")
 				continue
 			}
 			stack = stack[:len(stack)-1]
@@ -84,16 +85,16 @@ func (im *importer) pages() []schema.Page {
 
 // question carries one question, or says why it cannot.
 func (b *builder) question(e *entry, stack []*frame) {
-	drop := func(why string) {
+	drop := func(why error) {
 		e.dropped = why
-		b.im.notice(e.row, e.name, "left out: %s", why)
+		b.im.notice(e.row, e.name, "formimport.left_out", why)
 	}
 	for _, f := range slices.Backward(stack) {
-		if f.dropped != "" && e.dropped == "" {
+		if f.dropped != nil && e.dropped == nil {
 			e.dropped = f.dropped
 		}
 	}
-	if e.dropped != "" {
+	if e.dropped != nil {
 		drop(e.dropped)
 		return
 	}
@@ -101,16 +102,16 @@ func (b *builder) question(e *entry, stack []*frame) {
 	var own *schema.Cond
 	if e.relevant != "" {
 		c, why := b.translate(e, e.relevant, "")
-		if why != "" {
-			drop("it is shown only when " + why)
+		if why != nil {
+			drop(catalog.Errorf("formimport.shown_when", why))
 			return
 		}
 		own = c
 	}
 	if e.constraint != "" {
 		c, why := b.translate(e, e.constraint, e.id())
-		if why != "" {
-			drop("its constraint cannot be checked: " + why)
+		if why != nil {
+			drop(catalog.Errorf("formimport.constraint", why))
 			return
 		}
 		// A check may read only earlier pages, so that each answer can be
@@ -156,10 +157,10 @@ func (b *builder) conds(stack []*frame, own *schema.Cond) *schema.Cond {
 // translate turns an expression into a condition, or says why it cannot:
 // it reads something not carried, something asked later, or XPath
 // fieldvault does not evaluate.
-func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
+func (b *builder) translate(e *entry, src, self string) (*schema.Cond, error) {
 	x, err := parse(src)
 	if err != nil {
-		return nil, fmt.Sprintf("%s (%s)", src, err)
+		return nil, catalog.Errorf("formimport.expr", src, err)
 	}
 	for _, name := range x.refs(self) {
 		if name == self {
@@ -168,13 +169,13 @@ func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
 		r := b.im.byName[name]
 		switch {
 		case r == nil:
-			return nil, fmt.Sprintf("%s, which reads ${%s}, not a question of this form", src, name)
-		case r.dropped != "":
-			return nil, fmt.Sprintf("%s, which reads ${%s}, itself left out", src, name)
+			return nil, catalog.Errorf("formimport.reads_unknown", src, name)
+		case r.dropped != nil:
+			return nil, catalog.Errorf("formimport.reads_dropped", src, name)
 		case r.kind != "question":
-			return nil, fmt.Sprintf("%s, which reads ${%s}, which has no answer", src, name)
+			return nil, catalog.Errorf("formimport.reads_no_answer", src, name)
 		case !b.asked[r.id()]:
-			return nil, fmt.Sprintf("%s, which reads ${%s}, asked only after it", src, name)
+			return nil, catalog.Errorf("formimport.reads_later", src, name)
 		}
 	}
 	t := &translator{
@@ -207,7 +208,7 @@ func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
 	}
 	c, err := t.cond(x)
 	if err != nil {
-		return nil, fmt.Sprintf("%s (%s)", src, err)
+		return nil, catalog.Errorf("formimport.expr", src, err)
 	}
 	// Conditions speak of question IDs, which may differ from names.
 	rename(c, func(name string) string {
@@ -216,7 +217,7 @@ func (b *builder) translate(e *entry, src, self string) (*schema.Cond, string) {
 		}
 		return name
 	})
-	return c, ""
+	return c, nil
 }
 
 func rename(c *schema.Cond, id func(string) string) {

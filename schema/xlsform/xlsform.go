@@ -5,37 +5,42 @@
 package xlsform
 
 import (
+	"archive/zip"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 )
 
 // Notice is one thing of the form that is not carried, and what became of
-// it.
+// it. What is a catalog text (a *catalog.Msg), said in the interface
+// language by whoever shows it.
 type Notice struct {
 	Sheet string
 	Row   int // the spreadsheet's row, 1 for the header; 0 for the whole form
 	Name  string
-	What  string
+	What  error
 }
 
-func (n Notice) String() string {
-	var b strings.Builder
-	b.WriteString(n.Sheet)
-	if n.Row > 0 {
-		fmt.Fprintf(&b, " row %d", n.Row)
+// Msg is the notice as one catalog text, where it is included.
+func (n Notice) Msg() *catalog.Msg {
+	switch {
+	case n.Row > 0 && n.Name != "":
+		return &catalog.Msg{ID: "formimport.at_row_name", Args: []any{n.Sheet, n.Row, n.Name, n.What}}
+	case n.Row > 0:
+		return &catalog.Msg{ID: "formimport.at_row", Args: []any{n.Sheet, n.Row, n.What}}
+	case n.Name != "":
+		return &catalog.Msg{ID: "formimport.at_name", Args: []any{n.Sheet, n.Name, n.What}}
 	}
-	if n.Name != "" {
-		fmt.Fprintf(&b, " (%s)", n.Name)
-	}
-	return b.String() + ": " + n.What
+	return &catalog.Msg{ID: "formimport.at", Args: []any{n.Sheet, n.What}}
 }
+
+func (n Notice) String() string { return n.Msg().Error() }
 
 // Options change how a form is imported.
 type Options struct {
@@ -69,21 +74,26 @@ type Result struct {
 type StrictError struct{ Notices []Notice }
 
 func (e *StrictError) Error() string {
-	return fmt.Sprintf("the form has %d things fieldvault cannot carry, and --strict refuses them; the first: %s", len(e.Notices), e.Notices[0])
+	return catalog.Text(catalog.Default, "formimport.strict", len(e.Notices), e.Notices[0].Msg())
 }
 
 // Import reads an XLSForm workbook.
 func Import(r io.Reader, opts Options) (*Result, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, fmt.Errorf("not an XLSX workbook: %w", err)
+		if errors.Is(err, zip.ErrFormat) {
+			// Every XLSX file is a zip archive; the zip reader's own
+			// words would say less than this.
+			return nil, catalog.Errorf("formimport.not_zip")
+		}
+		return nil, catalog.Errorf("formimport.not_xlsx", err)
 	}
 	defer f.Close()
 	sheets := map[string]*sheet{}
 	for _, name := range f.GetSheetList() {
 		rows, err := f.GetRows(name)
 		if err != nil {
-			return nil, fmt.Errorf("read sheet %s: %w", name, err)
+			return nil, catalog.Errorf("formimport.read_sheet", name, err)
 		}
 		sheets[strings.ToLower(strings.TrimSpace(name))] = newSheet(strings.ToLower(strings.TrimSpace(name)), rows)
 	}
@@ -176,7 +186,7 @@ type entry struct {
 	list       string // a select's choice list
 	relevant   string
 	constraint string
-	dropped    string // why the question is not carried
+	dropped    error  // why the question is not carried
 	yesName    string // a gate's choice that means yes
 }
 
@@ -192,14 +202,16 @@ type importer struct {
 	byName  map[string]*entry
 }
 
-func (im *importer) notice(row int, name, format string, args ...any) {
-	im.notices = append(im.notices, Notice{Sheet: "survey", Row: row, Name: name, What: fmt.Sprintf(format, args...)})
+// notice says that something of the survey sheet is not carried: id is a
+// catalog text.
+func (im *importer) notice(row int, name, id string, args ...any) {
+	im.notices = append(im.notices, Notice{Sheet: "survey", Row: row, Name: name, What: catalog.Errorf(id, args...)})
 }
 
 func (im *importer) run() (*Result, error) {
 	survey := im.sheets["survey"]
 	if survey == nil || len(survey.rows) == 0 {
-		return nil, errors.New("the workbook has no survey sheet, or it is empty: an XLSForm has sheets survey, choices and settings")
+		return nil, catalog.Errorf("formimport.no_survey")
 	}
 	settings := im.settings()
 	im.languages(settings)
@@ -217,9 +229,9 @@ func (im *importer) run() (*Result, error) {
 	im.sortNotices()
 	if len(pages) == 0 {
 		if len(im.notices) > 0 {
-			return nil, fmt.Errorf("no question of the form can be carried; the first reason: %s", im.notices[0])
+			return nil, catalog.Errorf("formimport.nothing_carried", im.notices[0].Msg())
 		}
-		return nil, errors.New("the form has no question")
+		return nil, catalog.Errorf("formimport.no_question")
 	}
 	s, err := im.assemble(settings, pages)
 	if err != nil {
@@ -274,7 +286,7 @@ func (im *importer) languages(settings map[string]string) {
 			im.def = code
 		} else {
 			im.notices = append(im.notices, Notice{Sheet: "settings", Row: 2, Name: "default_language",
-				What: fmt.Sprintf("%q is not a language fieldvault knows; English (en) is assumed: write it like \"Tetum (tet)\"", d)})
+				What: catalog.Errorf("formimport.default_language", d)})
 		}
 	}
 	im.langs = []string{im.def}
@@ -289,7 +301,7 @@ func (im *importer) languages(settings map[string]string) {
 			}
 			if c.lang == "" {
 				im.notices = append(im.notices, Notice{Sheet: name, Row: 1, Name: c.base + "::" + c.langSpec,
-					What: fmt.Sprintf("the language %q has no code, so this column is left out: write it like \"%s (xx)\"", c.langSpec, c.langSpec)})
+					What: catalog.Errorf("formimport.language_no_code", c.langSpec, c.langSpec)})
 				continue
 			}
 			if !slices.Contains(im.langs, c.lang) {
@@ -330,11 +342,11 @@ func (im *importer) choices() (map[string][]choice, error) {
 		}
 		if list == "" || name == "" {
 			im.notices = append(im.notices, Notice{Sheet: "choices", Row: i + 2, Name: name,
-				What: "a choice needs both list_name and name; this row is left out"})
+				What: catalog.Errorf("formimport.choice_incomplete")})
 			continue
 		}
 		if slices.ContainsFunc(out[list], func(c choice) bool { return c.name == name }) {
-			return nil, fmt.Errorf("choices row %d: list %s has the choice %q twice", i+2, list, name)
+			return nil, catalog.Errorf("formimport.choice_twice", i+2, list, name)
 		}
 		label := s.text(row, "label", im.def)
 		if label == nil {
@@ -344,7 +356,7 @@ func (im *importer) choices() (map[string][]choice, error) {
 		if !media && hasMedia(s, row) {
 			media = true
 			im.notices = append(im.notices, Notice{Sheet: "choices", Row: i + 2, Name: name,
-				What: "images, audio and video of choices are not carried; the choices are shown by their labels"})
+				What: catalog.Errorf("formimport.choice_media")})
 		}
 	}
 	return out, nil
@@ -364,23 +376,23 @@ func hasMedia(s *sheet, row []string) bool {
 
 // Types fieldvault cannot carry, with what to say of them.
 var unsupported = map[string]string{
-	"calculate": "a calculation is not carried", "hidden": "a hidden value is not carried",
-	"start": "form metadata is not carried", "end": "form metadata is not carried",
-	"today": "form metadata is not carried", "deviceid": "form metadata is not carried",
-	"subscriberid": "form metadata is not carried", "simserial": "form metadata is not carried",
-	"phonenumber": "form metadata is not carried", "username": "form metadata is not carried",
-	"email": "form metadata is not carried", "audit": "form metadata is not carried",
-	"start-geopoint": "form metadata is not carried", "caseid": "form metadata is not carried",
-	"geopoint": "locations are not carried", "geotrace": "locations are not carried",
-	"geoshape": "locations are not carried", "background-geopoint": "locations are not carried",
-	"image": "media questions are not carried", "audio": "media questions are not carried",
-	"video": "media questions are not carried", "file": "media questions are not carried",
-	"background-audio": "media questions are not carried", "barcode": "barcodes are not carried",
-	"time": "time questions are not carried", "datetime": "date-and-time questions are not carried",
-	"range": "range questions are not carried", "rank": "rank questions are not carried",
-	"acknowledge": "acknowledge questions are not carried", "trigger": "acknowledge questions are not carried",
-	"select_one_from_file": "choices from a file are not carried", "select_multiple_from_file": "choices from a file are not carried",
-	"xml-external": "external data is not carried", "csv-external": "external data is not carried",
+	"calculate": "formimport.t_calculate", "hidden": "formimport.t_hidden",
+	"start": "formimport.t_metadata", "end": "formimport.t_metadata",
+	"today": "formimport.t_metadata", "deviceid": "formimport.t_metadata",
+	"subscriberid": "formimport.t_metadata", "simserial": "formimport.t_metadata",
+	"phonenumber": "formimport.t_metadata", "username": "formimport.t_metadata",
+	"email": "formimport.t_metadata", "audit": "formimport.t_metadata",
+	"start-geopoint": "formimport.t_metadata", "caseid": "formimport.t_metadata",
+	"geopoint": "formimport.t_location", "geotrace": "formimport.t_location",
+	"geoshape": "formimport.t_location", "background-geopoint": "formimport.t_location",
+	"image": "formimport.t_media", "audio": "formimport.t_media",
+	"video": "formimport.t_media", "file": "formimport.t_media",
+	"background-audio": "formimport.t_media", "barcode": "formimport.t_barcode",
+	"time": "formimport.t_time", "datetime": "formimport.t_datetime",
+	"range": "formimport.t_range", "rank": "formimport.t_rank",
+	"acknowledge": "formimport.t_acknowledge", "trigger": "formimport.t_acknowledge",
+	"select_one_from_file": "formimport.t_file_choices", "select_multiple_from_file": "formimport.t_file_choices",
+	"xml-external": "formimport.t_external", "csv-external": "formimport.t_external",
 }
 
 // read turns the survey's rows into entries.
@@ -392,7 +404,7 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 		typ := strings.Join(strings.Fields(strings.ToLower(s.get(row, "type"))), " ")
 		if typ == "" {
 			if e.name != "" || s.text(row, "label", im.def) != nil {
-				im.notice(e.row, e.name, "a row without a type is left out")
+				im.notice(e.row, e.name, "formimport.no_type")
 			}
 			continue
 		}
@@ -435,7 +447,7 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			e.q.Required = true
 		case "", "no", "false", "0", "false()":
 		default:
-			im.notice(e.row, e.name, "required only in some cases (%s) is not carried; the question may be skipped", req)
+			im.notice(e.row, e.name, "formimport.required_some", req)
 		}
 		if !e.q.Required {
 			e.q.RequiredMessage = nil
@@ -444,7 +456,7 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			e.q.CheckMessage = nil
 		}
 		if repeat > 0 {
-			e.dropped = "it is inside a repeat, which fieldvault does not carry"
+			e.dropped = catalog.Errorf("formimport.in_repeat")
 			continue
 		}
 		switch head {
@@ -470,9 +482,9 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			list, other, _ := strings.Cut(rest, " ")
 			switch {
 			case other != "":
-				e.dropped = fmt.Sprintf("%q (an answer typed in when no choice fits) is not carried", other)
+				e.dropped = catalog.Errorf("formimport.or_other", other)
 			case len(choices[list]) == 0:
-				e.dropped = fmt.Sprintf("its choice list %q is not in the choices sheet", list)
+				e.dropped = catalog.Errorf("formimport.no_list", list)
 			}
 			e.list = list
 			for _, c := range choices[list] {
@@ -480,30 +492,30 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 			}
 		default:
 			if why, ok := unsupported[head]; ok {
-				e.dropped = why
+				e.dropped = catalog.Errorf(why)
 			} else {
-				e.dropped = fmt.Sprintf("the type %q is not supported", typ)
+				e.dropped = catalog.Errorf("formimport.type_unsupported", typ)
 			}
 		}
 		switch {
-		case e.dropped != "":
+		case e.dropped != nil:
 		case s.get(row, "choice_filter") != "":
-			e.dropped = "a choice filter is not carried, and without it the question would offer other choices"
+			e.dropped = catalog.Errorf("formimport.choice_filter")
 		case s.get(row, "calculation") != "":
-			e.dropped = "its calculation is not carried"
+			e.dropped = catalog.Errorf("formimport.calculation")
 		case s.get(row, "trigger") != "":
-			e.dropped = "its trigger is not carried"
+			e.dropped = catalog.Errorf("formimport.trigger")
 		case slices.Contains([]string{"yes", "true", "1", "true()"}, strings.ToLower(s.get(row, "read_only"))):
-			e.dropped = "a read-only value is not carried"
+			e.dropped = catalog.Errorf("formimport.read_only")
 		case hasMedia(s, row):
-			e.dropped = "its image, audio or video is not carried, and the question may depend on it"
+			e.dropped = catalog.Errorf("formimport.media")
 		}
-		if d := s.get(row, "default"); d != "" && e.dropped == "" {
-			im.notice(e.row, e.name, "its default answer %q is not carried; the question starts empty", d)
+		if d := s.get(row, "default"); d != "" && e.dropped == nil {
+			im.notice(e.row, e.name, "formimport.default_answer", d)
 		}
-		if e.q.Label == nil && e.dropped == "" {
+		if e.q.Label == nil && e.dropped == nil {
 			e.q.Label = schema.Text{im.def: e.name}
-			im.notice(e.row, e.name, "it has no label, so its name is shown")
+			im.notice(e.row, e.name, "formimport.no_label")
 		}
 	}
 	return nil
@@ -514,21 +526,21 @@ func (im *importer) read(s *sheet, choices map[string][]choice) error {
 // consent block's, is an error in the form.
 func (im *importer) name(e *entry) error {
 	if e.name == "" {
-		e.dropped = "it has no name; every XLSForm question and group needs one"
+		e.dropped = catalog.Errorf("formimport.no_name")
 		return nil
 	}
 	if _, dup := im.byName[e.name]; dup {
-		return fmt.Errorf("survey row %d: the name %q is used twice; every name must be different", e.row, e.name)
+		return catalog.Errorf("formimport.name_twice", e.row, e.name)
 	}
 	if consentIDs()[e.name] {
-		return fmt.Errorf("survey row %d: the name %q is one of fieldvault's own consent questions; rename it in the form", e.row, e.name)
+		return catalog.Errorf("formimport.name_consent", e.row, e.name)
 	}
 	im.byName[e.name] = e
 	if clean := strings.ReplaceAll(e.name, "-", "_"); clean != e.name && schema.ValidQuestionID(clean) && im.byName[clean] == nil {
-		im.notice(e.row, e.name, "the name becomes %s: a question ID has no dashes", clean)
+		im.notice(e.row, e.name, "formimport.name_dashes", clean)
 		e.q.ID = clean
 	} else if !schema.ValidQuestionID(e.name) {
-		e.dropped = fmt.Sprintf("its name %q cannot be a question ID, which starts with a letter and has letters, digits, _ and .", e.name)
+		e.dropped = catalog.Errorf("formimport.name_invalid", e.name)
 	}
 	return nil
 }
@@ -549,13 +561,13 @@ func (im *importer) gates() error {
 	for _, name := range im.opts.Gates {
 		e := im.byName[name]
 		if e == nil || e.kind != "question" {
-			return fmt.Errorf("--gate %s: the form has no question %q", name, name)
+			return catalog.Errorf("formimport.gate_unknown", name, name)
 		}
-		if e.dropped != "" {
-			return fmt.Errorf("--gate %s: the question is not carried: %s", name, e.dropped)
+		if e.dropped != nil {
+			return catalog.Errorf("formimport.gate_dropped", name, e.dropped)
 		}
 		if e.q.Type != schema.TypeChoice || len(e.q.Options) != 2 {
-			return fmt.Errorf("--gate %s: a gate must be a select_one with a yes and a no choice", name)
+			return catalog.Errorf("formimport.gate_shape", name)
 		}
 		for _, o := range e.q.Options {
 			switch v := strings.ToLower(o.Value); {
@@ -563,11 +575,11 @@ func (im *importer) gates() error {
 				e.yesName = o.Value
 			case slices.Contains(noNames, v):
 			default:
-				return fmt.Errorf("--gate %s: its choice %q is neither yes nor no", name, o.Value)
+				return catalog.Errorf("formimport.gate_choice", name, o.Value)
 			}
 		}
 		if e.yesName == "" {
-			return fmt.Errorf("--gate %s: a gate must be a select_one with a yes and a no choice", name)
+			return catalog.Errorf("formimport.gate_shape", name)
 		}
 		e.q.Type, e.q.Options, e.q.Required, e.q.Gate = schema.TypeYesNo, nil, true, true
 	}

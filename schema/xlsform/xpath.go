@@ -1,12 +1,12 @@
 package xlsform
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/fieldvault/fieldvault/cmd/catalog"
 	"github.com/fieldvault/fieldvault/schema"
 )
 
@@ -40,14 +40,14 @@ func tokenize(src string) ([]token, error) {
 		case strings.HasPrefix(src[i:], "${"):
 			end := strings.IndexByte(src[i:], '}')
 			if end < 0 {
-				return nil, fmt.Errorf("${ without a closing }")
+				return nil, catalog.Errorf("formimport.x_unclosed_ref")
 			}
 			out = append(out, token{"ref", strings.TrimSpace(src[i+2 : i+end])})
 			i += end + 1
 		case c == '\'' || c == '"':
 			end := strings.IndexByte(src[i+1:], c)
 			if end < 0 {
-				return nil, fmt.Errorf("a text in quotes is not closed")
+				return nil, catalog.Errorf("formimport.x_unclosed_quote")
 			}
 			out = append(out, token{"str", src[i+1 : i+1+end]})
 			i += end + 2
@@ -60,7 +60,7 @@ func tokenize(src string) ([]token, error) {
 				op += "="
 			}
 			if op == "!" {
-				return nil, fmt.Errorf("! alone is not XPath; use not(...) or !=")
+				return nil, catalog.Errorf("formimport.x_bang")
 			}
 			if op == "==" {
 				op = "="
@@ -72,7 +72,7 @@ func tokenize(src string) ([]token, error) {
 			}
 		case c == '.' && (i+1 == len(src) || !unicode.IsDigit(rune(src[i+1]))):
 			if strings.HasPrefix(src[i:], "..") {
-				return nil, fmt.Errorf("the parent path .. is not supported")
+				return nil, catalog.Errorf("formimport.x_parent")
 			}
 			out = append(out, token{"self", "."})
 			i++
@@ -91,7 +91,7 @@ func tokenize(src string) ([]token, error) {
 			out = append(out, token{"word", src[i:j]})
 			i = j
 		default:
-			return nil, fmt.Errorf("%q is not supported here", string(c))
+			return nil, catalog.Errorf("formimport.x_not_here", string(c))
 		}
 	}
 	return out, nil
@@ -127,7 +127,7 @@ func parse(src string) (*expr, error) {
 		return nil, err
 	}
 	if len(toks) == 0 {
-		return nil, fmt.Errorf("the expression is empty")
+		return nil, catalog.Errorf("formimport.x_empty")
 	}
 	p := &parser{toks: toks}
 	e, err := p.or()
@@ -135,7 +135,7 @@ func parse(src string) (*expr, error) {
 		return nil, err
 	}
 	if p.pos < len(p.toks) {
-		return nil, fmt.Errorf("%q is not supported here", p.peek().text)
+		return nil, catalog.Errorf("formimport.x_not_here", p.peek().text)
 	}
 	return e, nil
 }
@@ -175,7 +175,7 @@ func (p *parser) cmp() (*expr, error) {
 		return &expr{kind: "cmp", name: op, args: []*expr{left, right}}, nil
 	}
 	if t := p.peek(); t.kind == "word" && (t.text == "div" || t.text == "mod") || t.text == "+" || t.text == "*" {
-		return nil, fmt.Errorf("arithmetic is not supported")
+		return nil, catalog.Errorf("formimport.x_arithmetic")
 	}
 	return left, nil
 }
@@ -192,7 +192,7 @@ func (p *parser) primary() (*expr, error) {
 	case "num":
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", t.text)
+			return nil, catalog.Errorf("formimport.x_not_number", t.text)
 		}
 		return &expr{kind: "num", num: f}, nil
 	case "(":
@@ -201,12 +201,12 @@ func (p *parser) primary() (*expr, error) {
 			return nil, err
 		}
 		if p.next().kind != ")" {
-			return nil, fmt.Errorf("a parenthesis is not closed")
+			return nil, catalog.Errorf("formimport.x_paren")
 		}
 		return e, nil
 	case "word":
 		if p.peek().kind != "(" {
-			return nil, fmt.Errorf("%q is not supported here (a path? use ${name})", t.text)
+			return nil, catalog.Errorf("formimport.x_path", t.text)
 		}
 		p.next()
 		var args []*expr
@@ -219,15 +219,15 @@ func (p *parser) primary() (*expr, error) {
 			if p.peek().kind == "," {
 				p.next()
 			} else if p.peek().kind != ")" {
-				return nil, fmt.Errorf("the arguments of %s() are not separated by commas", t.text)
+				return nil, catalog.Errorf("formimport.x_commas", t.text)
 			}
 		}
 		p.next()
 		return &expr{kind: "call", name: t.text, args: args}, nil
 	case "":
-		return nil, fmt.Errorf("the expression ends too early")
+		return nil, catalog.Errorf("formimport.x_early_end")
 	}
-	return nil, fmt.Errorf("%q is not supported here", t.text)
+	return nil, catalog.Errorf("formimport.x_not_here", t.text)
 }
 
 // refs lists the names an expression reads; "." is self.
@@ -293,18 +293,18 @@ func (t *translator) cond(e *expr) (*schema.Cond, error) {
 	case "call":
 		return t.call(e)
 	}
-	return nil, fmt.Errorf("a %s alone is not a condition", describe(e))
+	return nil, catalog.Errorf("formimport.x_alone", describe(e))
 }
 
 func (t *translator) id(e *expr) (string, error) {
 	if e.kind == "self" {
 		if t.self == "" {
-			return "", fmt.Errorf(". means the question's own answer, which only a constraint has")
+			return "", catalog.Errorf("formimport.x_self")
 		}
 		return t.self, nil
 	}
 	if _, ok := t.kinds(e.name); !ok {
-		return "", fmt.Errorf("${%s} is not a question of this form", e.name)
+		return "", catalog.Errorf("formimport.x_unknown_ref", e.name)
 	}
 	return e.name, nil
 }
@@ -313,7 +313,7 @@ func (t *translator) call(e *expr) (*schema.Cond, error) {
 	switch e.name {
 	case "not":
 		if len(e.args) != 1 {
-			return nil, fmt.Errorf("not() takes one argument")
+			return nil, catalog.Errorf("formimport.x_not_args")
 		}
 		c, err := t.cond(e.args[0])
 		if err != nil {
@@ -322,25 +322,25 @@ func (t *translator) call(e *expr) (*schema.Cond, error) {
 		return &schema.Cond{Not: c}, nil
 	case "selected":
 		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" {
-			return nil, fmt.Errorf("selected() takes a question and a choice name in quotes")
+			return nil, catalog.Errorf("formimport.x_selected_args")
 		}
 		id, err := t.id(e.args[0])
 		if err != nil {
 			return nil, err
 		}
 		if k, _ := t.kinds(id); k != schema.TypeChoice && k != schema.TypeMulti {
-			return nil, fmt.Errorf("selected() reads ${%s}, which has no choices", id)
+			return nil, catalog.Errorf("formimport.x_selected_no_choices", id)
 		}
 		if !t.offers(id, e.args[1].str) {
-			return nil, fmt.Errorf("selected() names %q, which ${%s} does not offer", e.args[1].str, id)
+			return nil, catalog.Errorf("formimport.x_selected_unknown", e.args[1].str, id)
 		}
 		return &schema.Cond{Q: id, Equals: e.args[1].str}, nil
 	case "regex":
 		if len(e.args) != 2 || !isValue(e.args[0]) || e.args[1].kind != "str" || e.args[1].str == "" {
-			return nil, fmt.Errorf("regex() takes a question and a pattern in quotes")
+			return nil, catalog.Errorf("formimport.x_regex_args")
 		}
 		if _, err := regexp.Compile(e.args[1].str); err != nil {
-			return nil, fmt.Errorf("regex() has a pattern Go cannot read: %v", err)
+			return nil, catalog.Errorf("formimport.x_regex_bad", err)
 		}
 		id, err := t.id(e.args[0])
 		if err != nil {
@@ -348,9 +348,9 @@ func (t *translator) call(e *expr) (*schema.Cond, error) {
 		}
 		return &schema.Cond{Q: id, Matches: e.args[1].str}, nil
 	case "true", "false":
-		return nil, fmt.Errorf("%s() alone is not a condition fieldvault keeps", e.name)
+		return nil, catalog.Errorf("formimport.x_call_alone", e.name)
 	}
-	return nil, fmt.Errorf("the function %s() is not supported", e.name)
+	return nil, catalog.Errorf("formimport.x_function", e.name)
 }
 
 func isValue(e *expr) bool { return e.kind == "ref" || e.kind == "self" }
@@ -364,11 +364,11 @@ func (t *translator) compare(e *expr) (*schema.Cond, error) {
 	}
 	for _, side := range []*expr{left, right} {
 		if side.kind == "call" && !isLiteral(side) && side.name != "count-selected" && side.name != "string-length" {
-			return nil, fmt.Errorf("the function %s() is not supported", side.name)
+			return nil, catalog.Errorf("formimport.x_function", side.name)
 		}
 	}
 	if !isLiteral(right) {
-		return nil, fmt.Errorf("comparing two answers with each other is not supported")
+		return nil, catalog.Errorf("formimport.x_two_answers")
 	}
 	var val any
 	switch right.kind {
@@ -389,13 +389,13 @@ func (t *translator) compare(e *expr) (*schema.Cond, error) {
 			return t.yesNo(id, op, val)
 		}
 		if b, ok := val.(bool); ok {
-			return nil, fmt.Errorf("${%s} is not a yes/no question, so it is never %v", id, b)
+			return nil, catalog.Errorf("formimport.x_not_yesno", id, b)
 		}
 		if k, _ := t.kinds(id); k == schema.TypeNumber {
 			if s, ok := val.(string); ok && s != "" {
 				f, err := strconv.ParseFloat(s, 64)
 				if err != nil {
-					return nil, fmt.Errorf("${%s} is a number, never %q", id, s)
+					return nil, catalog.Errorf("formimport.x_number_never", id, s)
 				}
 				val = f
 			}
@@ -408,17 +408,17 @@ func (t *translator) compare(e *expr) (*schema.Cond, error) {
 		}
 		f, ok := val.(float64)
 		if !ok {
-			return nil, fmt.Errorf("%s() is compared with a number", left.name)
+			return nil, catalog.Errorf("formimport.x_call_number", left.name)
 		}
 		if left.name == "count-selected" {
 			if k, _ := t.kinds(id); k != schema.TypeMulti {
-				return nil, fmt.Errorf("count-selected() reads ${%s}, which is not a multiple choice", id)
+				return nil, catalog.Errorf("formimport.x_count_multi", id)
 			}
 			return &schema.Cond{Count: id, Op: op, Value: f}, nil
 		}
 		return &schema.Cond{Length: id, Op: op, Value: f}, nil
 	}
-	return nil, fmt.Errorf("comparing a %s is not supported", describe(left))
+	return nil, catalog.Errorf("formimport.x_compare_kind", describe(left))
 }
 
 // yesNo turns a comparison of a consent gate (a yes/no question that was a
@@ -429,7 +429,7 @@ func (t *translator) yesNo(id, op string, val any) (*schema.Cond, error) {
 		b, ok = t.yes(id, s)
 	}
 	if !ok || (op != "=" && op != "!=") {
-		return nil, fmt.Errorf("${%s} is now a yes/no question; only = and != with its choices are kept", id)
+		return nil, catalog.Errorf("formimport.x_gate_ops", id)
 	}
 	if op == "!=" {
 		b = !b
@@ -441,14 +441,14 @@ func isLiteral(e *expr) bool {
 	return e.kind == "str" || e.kind == "num" || (e.kind == "call" && (e.name == "true" || e.name == "false") && len(e.args) == 0)
 }
 
-func describe(e *expr) string {
+func describe(e *expr) any {
 	switch e.kind {
 	case "str", "num":
-		return "literal"
+		return catalog.Errorf("formimport.x_literal")
 	case "call":
 		return e.name + "()"
 	case "cmp":
-		return "comparison"
+		return catalog.Errorf("formimport.x_comparison")
 	}
 	return e.kind
 }

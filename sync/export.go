@@ -56,6 +56,8 @@ type ExportResult struct {
 	// not name the contact, and that changed since the last bundle to it:
 	// each is told once (Outbox counts them all).
 	NotShared int
+	// Referrals counts the referral threads the bundle carries.
+	Referrals int
 }
 
 // Export writes one bundle for the named contact into dir. Only finished
@@ -88,7 +90,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		return nil, err
 	}
 	ids, withdrawals := sel.ids, sel.withdrawals
-	if len(ids) == 0 && len(withdrawals) == 0 {
+	threads, refs, err := unsentThreads(v, c)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 && len(withdrawals) == 0 && refs == nil {
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
 
@@ -108,7 +114,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		Schemas:     []SchemaEntry{},
 		Withdrawals: withdrawals,
 	}
-	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew}
+	if refs != nil {
+		m.Referrals = sum(refs)
+	}
+	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew, Referrals: len(threads)}
 	path, err := writeAtomic(dir, KindBundle, func(w io.Writer) error {
 		aw, err := age.Encrypt(w, recipient)
 		if err != nil {
@@ -141,7 +150,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		if err != nil {
 			return err
 		}
-		if len(m.Records) == 0 && len(withdrawals) == 0 {
+		if len(m.Records) == 0 && len(withdrawals) == 0 && refs == nil {
 			return fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 		}
 		var hashes []string
@@ -168,6 +177,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		// The chosen list is not needed any more; with 100,000 records
 		// it is worth letting go before the manifest is built.
 		ids, sel.ids, sel.picks = nil, nil, nil
+		if refs != nil {
+			if err := writeTar(tw, "referrals.json", refs); err != nil {
+				return err
+			}
+		}
 		mb := m.Encode()
 		sig, err := v.Sign(mb)
 		if err != nil {
@@ -187,6 +201,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err := v.LogExport(log); err != nil {
 		// Not marked as sent: the next export sends the same again.
 		os.Remove(path)
+		return nil, err
+	}
+	// Marked after the export is logged: should this fail, the next bundle
+	// carries the threads again, and merging them twice changes nothing.
+	if err := markSent(v, threads); err != nil {
 		return nil, err
 	}
 	return res, nil

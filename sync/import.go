@@ -21,6 +21,7 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
+	"github.com/fieldvault/fieldvault/sync/referral"
 	"github.com/fieldvault/fieldvault/vault"
 )
 
@@ -45,6 +46,9 @@ type Checked struct {
 	// Gap is how many bundles from this sender seem to be missing before
 	// this one (a lost USB stick).
 	Gap int64
+	// Referrals are the referral threads a bundle carries, checked.
+	Referrals []*referral.Thread
+	refs      []byte
 }
 
 // Verify checks a bundle or receipt completely without changing the vault:
@@ -80,6 +84,16 @@ func verify(v *vault.Vault, path string, st *stager, keep io.Writer) (*Checked, 
 	ck, err := check(r, id, own, v.Contacts, st)
 	if err != nil {
 		return nil, err
+	}
+	if ck.refs != nil {
+		key, err := v.SigningKey()
+		if err != nil {
+			return nil, err
+		}
+		if ck.Referrals, err = checkThreads(ck.refs, ck.Card.SigningKey, key, ck.Sender.Name); err != nil {
+			return nil, err
+		}
+		ck.refs = nil
 	}
 	imports, err := v.Imports()
 	if err != nil {
@@ -124,7 +138,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	// 100,000. Sorted by ID at the end to meet the manifest's list.
 	var hashes []Entry
 	schemas := map[string]bool{}
-	var manifest, sig, receipt, rsig []byte
+	var manifest, sig, receipt, rsig, refs []byte
 	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
 	tr := tar.NewReader(plain)
 	for {
@@ -188,6 +202,12 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			if st != nil {
 				st.schemas = append(st.schemas, src)
 			}
+		case name == "referrals.json" && refs == nil:
+			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
+			if err != nil || len(b) > maxManifest {
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(err)))
+			}
+			refs = b
 		case name == "manifest.json" || name == "receipt.json":
 			if hdr.Size > maxManifest {
 				return nil, reject("damaged", cleanAgeErr(orTooLarge(nil)))
@@ -235,8 +255,18 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	}
 	switch {
 	case manifest != nil && receipt == nil:
-		return checkBundle(manifest, sig, hashes, schemas, ownRecipient, contacts)
-	case receipt != nil && manifest == nil && len(hashes) == 0:
+		ck, err := checkBundle(manifest, sig, hashes, schemas, ownRecipient, contacts)
+		if err != nil {
+			return nil, err
+		}
+		// The threads are signed through the manifest's hash of them;
+		// each is checked on its own once the vault's key is at hand.
+		if (refs == nil) != (ck.Manifest.Referrals == "") || refs != nil && sum(refs) != ck.Manifest.Referrals {
+			return nil, reject("referrals_mismatch")
+		}
+		ck.refs = refs
+		return ck, nil
+	case receipt != nil && manifest == nil && len(hashes) == 0 && refs == nil:
 		return checkReceipt(receipt, rsig, ownRecipient, contacts)
 	}
 	return nil, reject("unknown_kind")
@@ -349,11 +379,12 @@ func checkReceipt(rb, sig []byte, own string, contacts func() ([]vault.Contact, 
 // ImportResult says what an import did.
 type ImportResult struct {
 	*Checked
-	Added       int    // records new or newer than what the vault had
-	Deleted     int    // records deleted by withdrawal notices
-	Delivered   int    // records marked delivered by a receipt
-	Confirmed   int    // withdrawals the partner confirmed
-	ReceiptPath string // the receipt written for the sender
+	Added            int    // records new or newer than what the vault had
+	Deleted          int    // records deleted by withdrawal notices
+	Delivered        int    // records marked delivered by a receipt
+	Confirmed        int    // withdrawals the partner confirmed
+	ReferralsChanged int    // referrals new or changed
+	ReceiptPath      string // the receipt written for the sender
 	// AnchorErr says, for a receipt, that this vault's audit log no longer
 	// reaches the entry the partner confirmed: it was cut or rewritten.
 	AnchorErr error
@@ -408,6 +439,13 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 	}
 	res := &ImportResult{Checked: ck}
 	if ck.Seen {
+		// A bundle imported before may have stopped after its records
+		// and before its referrals: merging them again is harmless.
+		if ck.Kind == KindBundle {
+			if _, err := mergeThreads(v, ck); err != nil {
+				return nil, err
+			}
+		}
 		return res, nil
 	}
 	if ck.Kind == KindReceipt {
@@ -420,6 +458,9 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 	}
 	if err != nil {
 		return nil, notOwner(err, ck)
+	}
+	if res.ReferralsChanged, err = mergeThreads(v, ck); err != nil {
+		return nil, err
 	}
 	if res.Deleted > 0 {
 		if err := v.Compact(); err != nil {

@@ -54,6 +54,9 @@ type Manifest struct {
 	Schemas     []SchemaEntry      `json:"schemas"`
 	Records     []Entry            `json:"records"`
 	Withdrawals []string           `json:"withdrawals,omitempty"`
+	// Referrals is the SHA-256 of referrals.json, the referral threads the
+	// bundle carries, if it carries any: signed with the rest.
+	Referrals string `json:"referrals,omitempty"`
 }
 
 // Receipt confirms what a partner received from a bundle.
@@ -125,6 +128,10 @@ func (m *Manifest) encode(emit func([]byte)) {
 	if len(m.Withdrawals) > 0 {
 		emit([]byte(`,"withdrawals":`))
 		emit(jsonValue(m.Withdrawals))
+	}
+	if m.Referrals != "" {
+		emit([]byte(`,"referrals":`))
+		emit(jsonValue(m.Referrals))
 	}
 	emit([]byte(`}`))
 }

@@ -22,6 +22,11 @@ type Outbox struct {
 	// version it has not confirmed by receipt yet (sent or not): until it
 	// does, they are not delivered and purge keeps them.
 	Unconfirmed int `json:"unconfirmed"`
+	// Referrals counts referrals this vault sent the contact that wait for
+	// its answer; ReferralChanges the referral changes the next bundle
+	// carries to it.
+	Referrals       int `json:"referrals_waiting"`
+	ReferralChanges int `json:"referral_changes"`
 	// LastSeq and LastSent describe the last bundle written for the
 	// contact; LastReceipt when its last receipt was imported. Zero if none.
 	LastSeq     int64     `json:"last_seq,omitempty"`
@@ -63,6 +68,10 @@ func Outboxes(v *vault.Vault) ([]Outbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	awaiting, changes, err := referralCounts(v)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Outbox, 0, len(contacts))
 	for i := range contacts {
 		c := &contacts[i]
@@ -73,7 +82,7 @@ func Outboxes(v *vault.Vault) ([]Outbox, error) {
 		card := Card{Name: c.Name, Recipient: c.Recipient, SigningKey: c.SigningKey}
 		o := Outbox{Contact: c.Name, Fingerprint: card.Fingerprint(), Waiting: len(sel.ids),
 			Withdrawals: len(sel.withdrawals), NotShared: sel.notShared, LastSeq: sel.seq,
-			Unconfirmed: unconfirmed[c.Name]}
+			Unconfirmed: unconfirmed[c.Name], Referrals: awaiting[c.ID], ReferralChanges: changes[c.ID]}
 		for _, e := range exports {
 			if e.Contact == c.ID && e.Time.After(o.LastSent) {
 				o.LastSent = e.Time

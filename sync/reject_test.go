@@ -12,9 +12,13 @@ import (
 // translates by these keys, so a key that is missing is a silent English
 // sentence, or none at all.
 func TestRejectionsComplete(t *testing.T) {
-	src, err := os.ReadFile("import.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, name := range []string{"import.go", "referrals.go"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	used := map[string]bool{}
 	for _, m := range regexp.MustCompile(`reject\("([a-z_]+)"|key = "([a-z_]+)"|key := "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {

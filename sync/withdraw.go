@@ -27,6 +27,9 @@ func Withdraw(v *vault.Vault, id string) ([]string, error) {
 	if err := v.Withdraw(id, pending); err != nil {
 		return nil, err
 	}
+	if err := withdrawReferrals(v, id, time.Now()); err != nil {
+		return nil, err
+	}
 	if err := v.Compact(); err != nil {
 		return nil, err
 	}

@@ -180,7 +180,7 @@ func rewrite(tx *bolt.Tx, dst *bolt.DB, old, nk *keys, ns *secret, slots func(id
 	if err != nil {
 		return err
 	}
-	for _, name := range [][]byte{bucketContacts, bucketExports, bucketSchemas, bucketImports, bucketTombs, bucketDeliveries} {
+	for _, name := range [][]byte{bucketContacts, bucketExports, bucketSchemas, bucketImports, bucketTombs, bucketDeliveries, bucketReferrals} {
 		if err := each(name, reseal(name, meta, meta)); err != nil {
 			return err
 		}

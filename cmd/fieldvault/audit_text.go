@@ -19,6 +19,14 @@ var auditActions = []struct {
 	words bool
 }{
 	{regexp.MustCompile(`^vault created$`), "auditlog.vault_created", false},
+	{regexp.MustCompile(`^service directory imported: (\d+) services$`), "auditlog.directory_imported", false},
+	{regexp.MustCompile(`^referral sent: (\S+)$`), "auditlog.referral_sent", false},
+	{regexp.MustCompile(`^referral accepted: (\S+)$`), "auditlog.referral_accepted", false},
+	{regexp.MustCompile(`^referral declined: (\S+)$`), "auditlog.referral_declined", false},
+	{regexp.MustCompile(`^referral done: (\S+)$`), "auditlog.referral_done", false},
+	{regexp.MustCompile(`^referral revoked: (\S+)$`), "auditlog.referral_revoked", false},
+	{regexp.MustCompile(`^referrals updated from (.+): (\d+)$`), "auditlog.referrals_updated", false},
+	{regexp.MustCompile(`^referrals revoked on withdrawal: (\d+)$`), "auditlog.referrals_withdrawn", false},
 	{regexp.MustCompile(`^contact added: (.+)$`), "auditlog.contact_added", false},
 	{regexp.MustCompile(`^contact removed: (.+)$`), "auditlog.contact_removed", false},
 	{regexp.MustCompile(`^bundle (\S+) exported: (\d+) records, (\d+) withdrawal notices$`), "auditlog.bundle_exported", false},

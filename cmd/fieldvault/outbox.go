@@ -36,7 +36,7 @@ func newOutboxCmd(a *app) *cobra.Command {
 					if o.LastSeq > 0 {
 						last = fmt.Sprintf("#%d %s", o.LastSeq, session.Day(o.LastSent))
 					}
-					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals, last, session.Day(o.LastReceipt))
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\n", o.Contact, o.Waiting, o.Unconfirmed, o.Withdrawals, o.Referrals, last, session.Day(o.LastReceipt))
 				}
 				return tw.Flush()
 			})

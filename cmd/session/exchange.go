@@ -41,6 +41,9 @@ func (s *session) outboxScreen() screen {
 		fmt.Fprintf(&b, "%s  (%s)\n", o.Contact, o.Fingerprint)
 		fmt.Fprintf(&b, "  %s\n", a.trf("session.records_waiting_sent", o.Waiting))
 		fmt.Fprintf(&b, "  %s\n", a.trf("session.withdrawals_not_yet_confirmed", o.Withdrawals))
+		if o.Referrals > 0 {
+			fmt.Fprintf(&b, "  %s\n", a.trf("session.referrals_waiting", o.Referrals))
+		}
 		if o.LastSeq > 0 {
 			fmt.Fprintf(&b, "  %s\n", a.trf("session.last_bundle", o.LastSeq, Day(o.LastSent)))
 		} else {

@@ -1,0 +1,137 @@
+package vault
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// bucketReferrals holds referral threads, sealed, one per referral under
+// its ID. The vault does not read them: package sync/referral gives them
+// their meaning. Old vaults lack the bucket until their first referral.
+var bucketReferrals = []byte("referrals")
+
+// keyDirectory holds the service directory, sealed in the meta bucket.
+var keyDirectory = []byte("directory")
+
+// StoredReferral is a referral thread as the vault keeps it, with what the
+// vault needs to choose without reading it: the record it is about and the
+// contact on its other side.
+type StoredReferral struct {
+	ID      string          `json:"id"`
+	Record  string          `json:"record"`
+	Contact string          `json:"contact"` // the other vault's contact ID
+	Thread  json.RawMessage `json:"thread"`
+	// Unsent is set when the thread changed since it last went to Contact;
+	// WentOut once any of it went there.
+	Unsent  bool `json:"unsent,omitempty"`
+	WentOut bool `json:"went_out,omitempty"`
+	// Withdrawn is set when the person withdrew consent: the thread goes
+	// once more, to carry its revocation, and is then deleted.
+	Withdrawn bool `json:"withdrawn,omitempty"`
+}
+
+// PutReferrals stores referral threads and writes one audit entry for
+// each action given (an action may be "").
+func (v *Vault) PutReferrals(rs []StoredReferral, actions []string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketReferrals); err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if _, err := uuid.Parse(r.ID); err != nil {
+				return fmt.Errorf("referral ID %q: %w", r.ID, err)
+			}
+			if err := putSealed(tx, bucketReferrals, v.keys.meta, recordKey(r.ID), r); err != nil {
+				return err
+			}
+		}
+		for _, a := range actions {
+			if a == "" {
+				continue
+			}
+			if err := v.appendAudit(tx, a, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteReferrals deletes referral threads, logging the action.
+func (v *Vault) DeleteReferrals(ids []string, action string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketReferrals)
+		if b == nil {
+			return nil
+		}
+		for _, id := range ids {
+			if _, err := uuid.Parse(id); err != nil {
+				continue
+			}
+			if err := b.Delete(recordKey(id)); err != nil {
+				return err
+			}
+		}
+		if action == "" {
+			return nil
+		}
+		return v.appendAudit(tx, action, "")
+	})
+}
+
+// Referrals returns every referral thread the vault holds.
+func (v *Vault) Referrals() ([]StoredReferral, error) {
+	var out []StoredReferral
+	err := v.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketReferrals) == nil {
+			return nil
+		}
+		var err error
+		out, err = allSealed[StoredReferral](v, tx, bucketReferrals, "referrals")
+		return err
+	})
+	return out, err
+}
+
+// Referral returns the referral with the given ID.
+func (v *Vault) Referral(id string) (*StoredReferral, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, &NotFoundError{Kind: "referral", Name: id}
+	}
+	var r StoredReferral
+	err := v.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketReferrals) == nil {
+			return ErrNotFound
+		}
+		return getSealed(tx, bucketReferrals, v.keys.meta, recordKey(id), &r)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, &NotFoundError{Kind: "referral", Name: id}
+	}
+	return &r, err
+}
+
+// SetDirectory replaces the service directory with data (package
+// intake/services reads it), logging the action.
+func (v *Vault) SetDirectory(data []byte, action string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		if err := v.putMeta(tx, keyDirectory, json.RawMessage(data)); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, action, "")
+	})
+}
+
+// Directory returns the stored service directory, or nil if there is none.
+func (v *Vault) Directory() ([]byte, error) {
+	var data json.RawMessage
+	err := v.view(func(tx *bolt.Tx) error { return v.getMeta(tx, keyDirectory, &data) })
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return data, err
+}

@@ -38,6 +38,8 @@ type BulkOptions struct {
 	Progress func(done, total int)
 	// Batch is how many intakes go in one durable transaction; 0: 2,000.
 	Batch int
+	// Follows makes every record a follow-up of this first record.
+	Follows string
 	// Rows: the file is a spreadsheet (TableAnswers), and its line
 	// numbers are row numbers.
 	Rows bool
@@ -390,6 +392,7 @@ func (b *bulk) checkOne(it *item) {
 	}
 	if err == nil {
 		it.rec.Share = vault.ShareKeys(b.contacts, it.rec.Share)
+		it.rec.Follows = b.opts.Follows
 	}
 	it.err = err
 }

@@ -140,18 +140,7 @@ func (e *Engine) Summary() string {
 		triage += " — " + strings.Join(t.Reasons, "; ")
 	}
 	line("%s", triage)
-	var needs []string
-	for _, p := range e.s.Pages {
-		for _, q := range p.Questions {
-			v, ok := e.st.Answers[q.ID]
-			if q.Need == nil || !ok || v == false {
-				continue
-			}
-			if need := q.Need.In(lang); !slices.Contains(needs, need) {
-				needs = append(needs, need)
-			}
-		}
-	}
+	needs := Needs(e.s, e.st.Answers, lang)
 	if len(needs) == 0 {
 		line("%s", text(lang, msgSummaryNoNeeds))
 	} else {
@@ -188,4 +177,22 @@ func (e *Engine) Summary() string {
 		line("%s", text(lang, msgSummaryEndedEarly))
 	}
 	return sb.String()
+}
+
+// Needs lists, in lang, the needs the answers show: every question with a
+// need answered yes (or, for other types, answered at all), once each.
+func Needs(s *schema.Schema, answers map[string]any, lang string) []string {
+	var needs []string
+	for _, p := range s.Pages {
+		for _, q := range p.Questions {
+			v, ok := answers[q.ID]
+			if q.Need == nil || !ok || v == false {
+				continue
+			}
+			if need := q.Need.In(lang); !slices.Contains(needs, need) {
+				needs = append(needs, need)
+			}
+		}
+	}
+	return needs
 }

@@ -14,6 +14,8 @@ type Session struct {
 	// ID is the record's ID once something was stored, or the draft's ID
 	// when resuming.
 	ID string
+	// Follows is the first record of the person, for a follow-up.
+	Follows string
 
 	schemaSaved bool
 	lastSaved   []byte          // the record as last stored, to skip saving it twice
@@ -56,7 +58,7 @@ func Continue(v *vault.Vault, id string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Vault: v, Engine: e, ID: r.ID, schemaSaved: true, contacts: contacts}, nil
+	return &Session{Vault: v, Engine: e, ID: r.ID, Follows: r.Follows, schemaSaved: true, contacts: contacts}, nil
 }
 
 // Save stores the interview as it stands. It does nothing before consent.
@@ -76,6 +78,7 @@ func (s *Session) Save() error {
 		return err
 	}
 	rec.Share = vault.ShareKeys(s.contacts, rec.Share)
+	rec.Follows = s.Follows
 	same := string(rec.Status) + string(rec.Body)
 	if s.lastSaved != nil && string(s.lastSaved) == same {
 		return nil

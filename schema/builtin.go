@@ -41,8 +41,23 @@ var builtin = sync.OnceValues(func() ([]*Schema, error) {
 	return out, nil
 })
 
-// Builtin returns the questionnaires that ship with fieldvault.
-func Builtin() ([]*Schema, error) { return builtin() }
+// FollowUpID is the built-in questionnaire of a later contact with a person
+// already interviewed. It is asked by 'fieldvault followup', linked to the
+// first record, never as a new intake.
+const FollowUpID = "follow-up"
+
+// Builtin returns the questionnaires that ship with fieldvault for a new
+// intake: all but the follow-up.
+func Builtin() ([]*Schema, error) {
+	all, err := builtin()
+	var out []*Schema
+	for _, s := range all {
+		if s.ID != FollowUpID {
+			out = append(out, s)
+		}
+	}
+	return out, err
+}
 
 // Lookup returns the built-in questionnaire with the given ID.
 func Lookup(id string) (*Schema, error) {

@@ -128,6 +128,8 @@ func fastSummary(b []byte, out *Summary) bool {
 			sum.Form, ok = s.str()
 		case "n":
 			sum.Born, ok = s.int()
+		case "p":
+			sum.Follows, ok = s.str()
 		}
 		return ok
 	}, "")
@@ -204,6 +206,8 @@ func fastHead(b []byte) (Record, bool) {
 			r.Source, ok = s.str()
 		case "share":
 			r.Share, ok = s.strs()
+		case "follows":
+			r.Follows, ok = s.str()
 		}
 		return ok
 	}, "body")

@@ -61,8 +61,10 @@ type Record struct {
 	// Share names the contacts the person agreed to share the record with.
 	// It is copied into the summary so that export can choose records
 	// without opening every one.
-	Share []string        `json:"share,omitempty"`
-	Body  json.RawMessage `json:"body,omitempty"`
+	Share []string `json:"share,omitempty"`
+	// Follows is the first record of the same person, for a follow-up.
+	Follows string          `json:"follows,omitempty"`
+	Body    json.RawMessage `json:"body,omitempty"`
 }
 
 // Summary is what lists show of a record: enough to find it, no answers.
@@ -81,6 +83,8 @@ type Summary struct {
 	// Born is when the record was created, in Unix microseconds, for lists
 	// newest first; 0 in summaries written before it was kept.
 	Born int64 `json:"n,omitempty"`
+	// Follows is the first record of the same person, for a follow-up.
+	Follows string `json:"p,omitempty"`
 }
 
 func (r *Record) summary() Summary {
@@ -96,6 +100,7 @@ func (r *Record) summary() Summary {
 		Share:   r.Share,
 		Form:    r.Schema.Hash,
 		Born:    r.Created.UnixMicro(),
+		Follows: r.Follows,
 	}
 }
 

@@ -21,6 +21,9 @@ type intakeOptions struct {
 	schema  string
 	lang    string
 	answers string
+	// follows, for a follow-up, checks the person's first record once the
+	// vault is open and returns its ID, which the new record links to.
+	follows func(v *vault.Vault) (string, error)
 }
 
 func newIntakeCmd(a *app) *cobra.Command {
@@ -29,6 +32,9 @@ func newIntakeCmd(a *app) *cobra.Command {
 		Use:  "intake",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.schema == schema.FollowUpID {
+				return usageErr("followup.not_intake")
+			}
 			return a.runIntake(cmd.Context(), opts)
 		},
 	}
@@ -101,10 +107,15 @@ func (a *app) runIntake(ctx context.Context, opts intakeOptions) error {
 		if err != nil {
 			return err
 		}
+		first, err := opts.first(v)
+		if err != nil {
+			return err
+		}
 		sess, err := intake.Start(v, s, a.interviewLang(v, s, opts.lang))
 		if err != nil {
 			return err
 		}
+		sess.Follows = first
 		return a.interview(ctx, sess)
 	})
 }
@@ -218,8 +229,13 @@ func (a *app) runBulkIntake(s *schema.Schema, opts intakeOptions) error {
 		if err != nil {
 			return err
 		}
+		first, err := opts.first(v)
+		if err != nil {
+			return err
+		}
 		checking, bar := a.progress(a.tr("intake.checking_intakes")), a.progress(a.tr("intake.storing_intakes"))
 		bo := intake.BulkOptions{
+			Follows: first,
 			Schema:  s,
 			Lookup:  lookupIn(v),
 			Lang:    a.interviewLang(v, s, opts.lang),

@@ -102,6 +102,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newShowCmd(a),
 		newIntakeCmd(a),
 		newResumeCmd(a),
+		newFollowupCmd(a),
 		newSchemaCmd(a),
 		newCardCmd(a),
 		newContactCmd(a),

@@ -59,35 +59,15 @@ func Refer(v *vault.Vault, o ReferOptions) (*Referral, error) {
 	if err != nil {
 		return nil, err
 	}
-	short := rec.ID[:8]
-	switch {
-	case rec.Source != "":
-		return nil, catalog.Errorf("refer.not_ours", short)
-	case rec.Status == vault.StatusDraft:
-		return nil, catalog.Errorf("refer.draft", short)
-	case rec.Status == vault.StatusDeclined:
-		return nil, catalog.Errorf("refer.declined", short)
-	}
-	answers, _, err := intake.BodyAnswers(rec.Body)
+	answers, err := referable(rec)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(stringsOf(answers[intake.QReferral]), o.Service.Type) {
-		return nil, catalog.Errorf("refer.no_referral_consent", short, o.Service.Type)
-	}
-	if o.Service.Organisation == "" {
-		return nil, catalog.Errorf("refer.not_partner", o.Service.ID, o.Service.Name)
-	}
-	c, err := v.Contact(o.Service.Organisation)
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil, catalog.Errorf("refer.not_partner_contact", o.Service.ID, o.Service.Organisation)
-	} else if err != nil {
+	c, err := allowed(v, rec, answers, o.Service)
+	if err != nil {
 		return nil, err
 	}
-	// Sharing consent names partners by their keys (vault.ShareKeys).
-	if !slices.Contains(rec.Share, c.Key()) {
-		return nil, catalog.Errorf("refer.no_share_consent", short, c.Name)
-	}
+	short := rec.ID[:8]
 	all, err := Referrals(v, o.Now)
 	if err != nil {
 		return nil, err
@@ -114,6 +94,90 @@ func Refer(v *vault.Vault, o ReferOptions) (*Referral, error) {
 		return nil, err
 	}
 	return describe(v, th, c.Name, o.Now)
+}
+
+// referable checks that a record can be referred from at all, and returns
+// its answers.
+func referable(rec *vault.Record) (map[string]any, error) {
+	short := rec.ID[:8]
+	switch {
+	case rec.Source != "":
+		return nil, catalog.Errorf("refer.not_ours", short)
+	case rec.Status == vault.StatusDraft:
+		return nil, catalog.Errorf("refer.draft", short)
+	case rec.Status == vault.StatusDeclined:
+		return nil, catalog.Errorf("refer.declined", short)
+	}
+	answers, _, err := intake.BodyAnswers(rec.Body)
+	return answers, err
+}
+
+// allowed checks the person's consent to a referral to svc, and returns the
+// partner that runs it.
+func allowed(v *vault.Vault, rec *vault.Record, answers map[string]any, svc services.Service) (*vault.Contact, error) {
+	short := rec.ID[:8]
+	if !slices.Contains(stringsOf(answers[intake.QReferral]), svc.Type) {
+		return nil, catalog.Errorf("refer.no_referral_consent", short, svc.Type)
+	}
+	if svc.Organisation == "" {
+		return nil, catalog.Errorf("refer.not_partner", svc.ID, svc.Name)
+	}
+	c, err := v.Contact(svc.Organisation)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, catalog.Errorf("refer.not_partner_contact", svc.ID, svc.Organisation)
+	} else if err != nil {
+		return nil, err
+	}
+	// Sharing consent names partners by their keys (vault.ShareKeys).
+	if !slices.Contains(rec.Share, c.Key()) {
+		return nil, catalog.Errorf("refer.no_share_consent", short, c.Name)
+	}
+	return c, nil
+}
+
+// needTypes are the kinds of service that answer the needs of a
+// questionnaire's sections, by the first part of a question's ID.
+var needTypes = map[string]string{
+	"shelter": "shelter", "medical": "health", "wellbeing": "psychosocial", "legal": "legal", "safety": "protection",
+	"followup.family_contact": "family", "progress.shelter": "shelter", "progress.medical": "health",
+	"progress.wants_support": "psychosocial", "progress.new_risk": "protection", "progress.documents": "legal",
+}
+
+// Suggest lists the services of dir that meet a need the record's answers
+// show and that the person agreed to be referred to: of a kind they
+// consented to, run by a partner they agreed to share their record with.
+// A record that cannot be referred has no suggestions.
+func Suggest(v *vault.Vault, recordID string, dir []services.Service) ([]services.Service, error) {
+	rec, err := v.GetRecord(recordID)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := referable(rec)
+	if err != nil {
+		return nil, nil
+	}
+	needed := map[string]bool{}
+	for id, val := range answers {
+		// A yes, or a need still not (fully) met at a follow-up.
+		if val != true && val != "not_met" && val != "partly" {
+			continue
+		}
+		if t, ok := needTypes[id]; ok {
+			needed[t] = true
+		} else if prefix, _, _ := strings.Cut(id, "."); needTypes[prefix] != "" {
+			needed[needTypes[prefix]] = true
+		}
+	}
+	var out []services.Service
+	for _, s := range dir {
+		if !needed[s.Type] {
+			continue
+		}
+		if _, err := allowed(v, rec, answers, s); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 func stringsOf(x any) []string {

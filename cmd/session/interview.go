@@ -125,5 +125,10 @@ func (s *session) interviewEnded() tea.Cmd {
 		return s.home(a.trf("session.recorded_consent_was_not", ShortID(sess.ID)))
 	}
 	notice := a.trf("session.saved_record_triage", ShortID(sess.ID), a.triage(e.Triage().Level))
-	return s.show(s.text(a.trf("session.record", ShortID(sess.ID)), e.Summary(), func() tea.Cmd { return s.home(notice) }))
+	home := func() tea.Cmd { return s.home(notice) }
+	next := home
+	if scr, ok := s.suggestScreen(sess.ID, home); ok {
+		next = func() tea.Cmd { return s.show(scr) }
+	}
+	return s.show(s.text(a.trf("session.record", ShortID(sess.ID)), e.Summary(), next))
 }

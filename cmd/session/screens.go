@@ -40,6 +40,7 @@ func (s *session) home(notice string) tea.Cmd {
 	opts = append(opts,
 		huh.NewOption(a.trf("session.records", records), "records"),
 		huh.NewOption(a.tr("session.outbox"), "outbox"),
+		huh.NewOption(a.trf("session.referrals", s.openReferrals()), "referrals"),
 		huh.NewOption(a.tr("session.export_usb"), "export"),
 		huh.NewOption(a.tr("session.import_bundle_receipt"), "import"),
 		huh.NewOption(a.tr("session.this_vaults_contact_card_2"), "card"),
@@ -60,6 +61,8 @@ func (s *session) home(notice string) tea.Cmd {
 			return s.show(s.recordsScreen(sums, ""))
 		case "outbox":
 			return s.show(s.outboxScreen())
+		case "referrals":
+			return s.show(s.referralsScreen(""))
 		case "export":
 			return s.show(s.exportScreen())
 		case "import":

@@ -202,7 +202,11 @@ func store(v *vault.Vault, th *referral.Thread, contact string, unsent bool, act
 		return err
 	}
 	r := th.Ref()
-	return v.PutReferrals([]vault.StoredReferral{{ID: r.ID, Record: r.Record, Contact: contact, Thread: data, Unsent: unsent}}, []string{action})
+	sr := vault.StoredReferral{ID: r.ID, Record: r.Record, Contact: contact, Thread: data, Unsent: unsent}
+	if old, err := v.Referral(r.ID); err == nil {
+		sr.WentOut, sr.Withdrawn = old.WentOut, old.Withdrawn
+	}
+	return v.PutReferrals([]vault.StoredReferral{sr}, []string{action})
 }
 
 // Move changes a referral this vault has a say over: the receiver accepts,
@@ -223,7 +227,13 @@ func Move(v *vault.Vault, id string, next referral.State, text string, now time.
 		}
 		return nil, err
 	}
-	if err := store(v, th, sr.Contact, true, "referral "+string(next)+": "+sr.ID); err != nil {
+	if next == referral.Revoked && !sr.WentOut {
+		// Never sent: the partner has nothing to hear, and the note
+		// need not travel at all.
+		if err := v.DeleteReferrals([]string{sr.ID}, "referral revoked: "+sr.ID); err != nil {
+			return nil, err
+		}
+	} else if err := store(v, th, sr.Contact, true, "referral "+string(next)+": "+sr.ID); err != nil {
 		return nil, err
 	}
 	name := ""

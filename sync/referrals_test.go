@@ -253,3 +253,44 @@ func TestWithdrawalRevokesReferrals(t *testing.T) {
 		}
 	}
 }
+
+// A referral revoked before any bundle carried it is gone: the partner has
+// nothing to hear of it, and its note never travels.
+func TestRevokeBeforeSending(t *testing.T) {
+	p := newPair(t)
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ids := intakes(t, p.field, 1, "Partner NGO")
+	r, err := Refer(p.field, ReferOptions{Record: ids[0], Service: shelter, Priority: referral.Normal, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Move(p.field, r.ID, referral.Revoked, "", now); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := Referrals(p.field, now); len(rs) != 0 {
+		t.Errorf("a revoked referral that never left stays: %+v", rs[0])
+	}
+	res, err := Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Referrals != 0 {
+		t.Errorf("the bundle carries %d referrals", res.Referrals)
+	}
+	// Once sent, a revocation goes to the partner; an acceptance made
+	// there keeps what was sent when it comes back.
+	r, err = Refer(p.field, ReferOptions{Record: ids[0], Service: shelter, Priority: referral.Normal, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Export(p.field, "Partner NGO", t.TempDir(), ExportOptions{})
+	if err != nil || res.Referrals != 1 {
+		t.Fatalf("export: %v", err)
+	}
+	if _, err := Move(p.field, r.ID, referral.Revoked, "", now); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := Referrals(p.field, now); len(rs) != 1 || rs[0].State != referral.Revoked || !rs[0].Unsent {
+		t.Fatalf("a revoked referral that left: %+v", rs)
+	}
+}

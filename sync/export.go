@@ -58,6 +58,8 @@ type ExportResult struct {
 	NotShared int
 	// Referrals counts the referral threads the bundle carries.
 	Referrals int
+	// Directory is set when the bundle carries the service directory.
+	Directory bool
 }
 
 // Export writes one bundle for the named contact into dir. Only finished
@@ -94,7 +96,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 && len(withdrawals) == 0 && refs == nil {
+	services, err := directoryFor(v, c)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 && len(withdrawals) == 0 && refs == nil && services == nil {
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
 
@@ -116,6 +122,9 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	}
 	if refs != nil {
 		m.Referrals = sum(refs)
+	}
+	if services != nil {
+		m.Directory = sum(services)
 	}
 	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew, Referrals: len(threads)}
 	path, err := writeAtomic(dir, KindBundle, func(w io.Writer) error {
@@ -150,7 +159,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		if err != nil {
 			return err
 		}
-		if len(m.Records) == 0 && len(withdrawals) == 0 && refs == nil {
+		if len(m.Records) == 0 && len(withdrawals) == 0 && refs == nil && services == nil {
 			return fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 		}
 		var hashes []string
@@ -182,6 +191,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 				return err
 			}
 		}
+		if services != nil {
+			if err := writeTar(tw, "directory.json", services); err != nil {
+				return err
+			}
+		}
 		mb := m.Encode()
 		sig, err := v.Sign(mb)
 		if err != nil {
@@ -207,6 +221,12 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	// carries the threads again, and merging them twice changes nothing.
 	if err := markSent(v, threads); err != nil {
 		return nil, err
+	}
+	if services != nil {
+		if err := v.MarkDirectorySent(c.ID, m.Directory); err != nil {
+			return nil, err
+		}
+		res.Directory = true
 	}
 	return res, nil
 }

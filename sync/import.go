@@ -21,6 +21,7 @@ import (
 	"filippo.io/age"
 	"github.com/google/uuid"
 
+	"github.com/fieldvault/fieldvault/intake/services"
 	"github.com/fieldvault/fieldvault/sync/referral"
 	"github.com/fieldvault/fieldvault/vault"
 )
@@ -49,6 +50,10 @@ type Checked struct {
 	// Referrals are the referral threads a bundle carries, checked.
 	Referrals []*referral.Thread
 	refs      []byte
+	// Directory is the sender's service directory, if the bundle carries
+	// it, checked.
+	Directory *services.Directory
+	dir       []byte
 }
 
 // Verify checks a bundle or receipt completely without changing the vault:
@@ -138,7 +143,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	// 100,000. Sorted by ID at the end to meet the manifest's list.
 	var hashes []Entry
 	schemas := map[string]bool{}
-	var manifest, sig, receipt, rsig, refs []byte
+	var manifest, sig, receipt, rsig, refs, dir []byte
 	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
 	tr := tar.NewReader(plain)
 	for {
@@ -202,6 +207,12 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			if st != nil {
 				st.schemas = append(st.schemas, src)
 			}
+		case name == "directory.json" && dir == nil:
+			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
+			if err != nil || len(b) > maxManifest {
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(err)))
+			}
+			dir = b
 		case name == "referrals.json" && refs == nil:
 			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
 			if err != nil || len(b) > maxManifest {
@@ -265,8 +276,17 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			return nil, reject("referrals_mismatch")
 		}
 		ck.refs = refs
+		if (dir == nil) != (ck.Manifest.Directory == "") || dir != nil && sum(dir) != ck.Manifest.Directory {
+			return nil, reject("directory_mismatch")
+		}
+		if dir != nil {
+			if ck.Directory, err = services.Check(dir); err != nil {
+				return nil, reject("bad_directory", err)
+			}
+			ck.dir = dir
+		}
 		return ck, nil
-	case receipt != nil && manifest == nil && len(hashes) == 0 && refs == nil:
+	case receipt != nil && manifest == nil && len(hashes) == 0 && refs == nil && dir == nil:
 		return checkReceipt(receipt, rsig, ownRecipient, contacts)
 	}
 	return nil, reject("unknown_kind")
@@ -445,6 +465,9 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 			if _, err := mergeThreads(v, ck); err != nil {
 				return nil, err
 			}
+			if err := keepDirectory(v, ck); err != nil {
+				return nil, err
+			}
 		}
 		return res, nil
 	}
@@ -460,6 +483,9 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 		return nil, notOwner(err, ck)
 	}
 	if res.ReferralsChanged, err = mergeThreads(v, ck); err != nil {
+		return nil, err
+	}
+	if err := keepDirectory(v, ck); err != nil {
 		return nil, err
 	}
 	if res.Deleted > 0 {

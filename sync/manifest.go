@@ -57,6 +57,9 @@ type Manifest struct {
 	// Referrals is the SHA-256 of referrals.json, the referral threads the
 	// bundle carries, if it carries any: signed with the rest.
 	Referrals string `json:"referrals,omitempty"`
+	// Directory is the SHA-256 of directory.json, the sender's service
+	// directory, when the bundle carries it.
+	Directory string `json:"directory,omitempty"`
 }
 
 // Receipt confirms what a partner received from a bundle.
@@ -132,6 +135,10 @@ func (m *Manifest) encode(emit func([]byte)) {
 	if m.Referrals != "" {
 		emit([]byte(`,"referrals":`))
 		emit(jsonValue(m.Referrals))
+	}
+	if m.Directory != "" {
+		emit([]byte(`,"directory":`))
+		emit(jsonValue(m.Directory))
 	}
 	emit([]byte(`}`))
 }

@@ -564,3 +564,27 @@ func mergeThreads(v *vault.Vault, ck *Checked) (int, error) {
 	}
 	return changed, v.PutReferrals(out, []string{fmt.Sprintf("referrals updated from %s: %d", ck.Sender.Name, changed)})
 }
+
+// directoryFor is this vault's service directory, if it changed since it
+// last went to c: every partner keeps the coalition's list as its
+// coordinator last sent it.
+func directoryFor(v *vault.Vault, c *vault.Contact) ([]byte, error) {
+	dir, err := v.Directory()
+	if err != nil || dir == nil {
+		return nil, err
+	}
+	last, err := v.DirectorySent(c.ID)
+	if err != nil || last == sum(dir) {
+		return nil, err
+	}
+	return dir, nil
+}
+
+// keepDirectory keeps the service directory a bundle carried, as its
+// sender's, beside this vault's own.
+func keepDirectory(v *vault.Vault, ck *Checked) error {
+	if ck.Directory == nil {
+		return nil
+	}
+	return v.SetPartnerDirectory(ck.Sender.ID, ck.dir, fmt.Sprintf("service directory received from %s: %d services", ck.Sender.Name, len(ck.Directory.Services)))
+}

@@ -62,6 +62,8 @@ var Rejections = map[string]Rejection{
 	"not_theirs_draft":     {"the bundle from %s would change record %s, which is an unfinished interview in this vault; nothing was imported", "not_theirs"},
 	"not_theirs_contact":   {"the bundle from %s would change record %s, which came from another contact; nothing was imported", "not_theirs"},
 	"referrals_mismatch":   {"the bundle's referrals do not match its signed manifest", "damaged"},
+	"directory_mismatch":   {"the bundle's service directory does not match its signed manifest", "damaged"},
+	"bad_directory":        {"the bundle's service directory is not valid: %v", "damaged"},
 	"bad_referrals":        {"the bundle's referrals are not valid: %v", "damaged"},
 	"referral_authority":   {"referral %s carries a change that %s has no say over; nothing was imported", "not_theirs_referral"},
 	"referral_not_between": {"referral %s is not between %s and this vault; nothing was imported", "not_theirs_referral"},

@@ -14,8 +14,14 @@ import (
 // their meaning. Old vaults lack the bucket until their first referral.
 var bucketReferrals = []byte("referrals")
 
-// keyDirectory holds the service directory, sealed in the meta bucket.
-var keyDirectory = []byte("directory")
+// keyDirectory holds the service directory, sealed in the meta bucket;
+// keyPartnerDirs the directories partners sent, by contact ID; and
+// keyDirSent the hash of the directory each contact was last sent.
+var (
+	keyDirectory   = []byte("directory")
+	keyPartnerDirs = []byte("partner-directories")
+	keyDirSent     = []byte("directory-sent")
+)
 
 // StoredReferral is a referral thread as the vault keeps it, with what the
 // vault needs to choose without reading it: the record it is about and the
@@ -134,4 +140,54 @@ func (v *Vault) Directory() ([]byte, error) {
 		return nil, nil
 	}
 	return data, err
+}
+
+// PartnerDirectories returns the service directories partners sent, by
+// contact ID.
+func (v *Vault) PartnerDirectories() (map[string]json.RawMessage, error) {
+	dirs := map[string]json.RawMessage{}
+	err := v.view(func(tx *bolt.Tx) error { return v.getMeta(tx, keyPartnerDirs, &dirs) })
+	if errors.Is(err, ErrNotFound) {
+		return dirs, nil
+	}
+	return dirs, err
+}
+
+// SetPartnerDirectory keeps the directory a contact sent, in place of the
+// one it sent before.
+func (v *Vault) SetPartnerDirectory(contactID string, data []byte, action string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		dirs := map[string]json.RawMessage{}
+		if err := v.getMeta(tx, keyPartnerDirs, &dirs); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		dirs[contactID] = data
+		if err := v.putMeta(tx, keyPartnerDirs, dirs); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, action, "")
+	})
+}
+
+// DirectorySent returns the hash of the directory last sent to a contact.
+func (v *Vault) DirectorySent(contactID string) (string, error) {
+	sent := map[string]string{}
+	err := v.view(func(tx *bolt.Tx) error { return v.getMeta(tx, keyDirSent, &sent) })
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", err
+	}
+	return sent[contactID], nil
+}
+
+// MarkDirectorySent records that a contact was sent the directory with
+// the given hash.
+func (v *Vault) MarkDirectorySent(contactID, hash string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		sent := map[string]string{}
+		if err := v.getMeta(tx, keyDirSent, &sent); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		sent[contactID] = hash
+		return v.putMeta(tx, keyDirSent, sent)
+	})
 }

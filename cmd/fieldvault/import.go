@@ -43,6 +43,9 @@ func newImportCmd(a *app) *cobra.Command {
 				}
 				fmt.Fprintln(a.err, a.tr("import.imported_bundle", m.Seq, res.Sender.Name, m.Created.Local().Format(time.DateTime),
 					a.trn("import.records_new", res.Added, res.Added), a.trn("import.deleted_by_withdrawal", res.Deleted, res.Deleted)))
+				if d := res.Checked.Directory; d != nil {
+					fmt.Fprintln(a.err, a.trn("services.received", len(d.Services), res.Sender.Name, len(d.Services)))
+				}
 				if n := res.ReferralsChanged; n > 0 {
 					fmt.Fprintln(a.err, a.trn("referrals.imported", n, n))
 				}

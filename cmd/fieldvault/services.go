@@ -82,7 +82,7 @@ func newServicesCmd(a *app) *cobra.Command {
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, a.tr("services.header"))
 				for _, s := range found {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, a.tr("servicetype."+s.Type), s.Name, dash(s.Organisation), dash(s.Area), dash(s.Phone))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, a.tr("servicetype."+s.Type), s.Name, dash(s.Organisation), dash(s.Area), dash(s.Phone), dash(s.From))
 				}
 				return tw.Flush()
 			})
@@ -96,13 +96,42 @@ func newServicesCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// directory is the vault's service directory, empty if none was imported.
+// directory is the vault's service directory, then the services of the
+// directories partners sent that it does not list itself.
 func directory(v *vault.Vault) (*services.Directory, error) {
 	data, err := v.Directory()
 	if err != nil {
 		return nil, err
 	}
-	return services.Decode(data)
+	d, err := services.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	theirs, err := v.PartnerDirectories()
+	if err != nil || len(theirs) == 0 {
+		return d, err
+	}
+	cs, err := v.Contacts()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs { // in the contacts' order, so a list reads the same each time
+		raw, ok := theirs[c.ID]
+		if !ok {
+			continue
+		}
+		pd, err := services.Decode(raw)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range pd.Services {
+			if _, dup := d.Find(s.ID); !dup {
+				s.From = c.Name
+				d.Services = append(d.Services, s)
+			}
+		}
+	}
+	return d, nil
 }
 
 func dash(s string) string {

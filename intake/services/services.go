@@ -34,6 +34,9 @@ type Service struct {
 	Phone        string   `json:"phone,omitempty"`
 	Hours        string   `json:"hours,omitempty"`
 	Notes        string   `json:"notes,omitempty"`
+	// From names the partner whose directory listed the service, when it
+	// is not this vault's own.
+	From string `json:"from,omitempty"`
 }
 
 // Columns are the directory's columns, in the order a template has them.
@@ -190,4 +193,22 @@ func (d *Directory) Filter(typ, area string) []Service {
 		out = append(out, s)
 	}
 	return out
+}
+
+// Check reads a directory another vault sent and checks every entry as a
+// spreadsheet's rows are checked.
+func Check(data []byte) (*Directory, error) {
+	d, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, s := range d.Services {
+		switch {
+		case !idRe.MatchString(s.ID) || seen[strings.ToLower(s.ID)] || s.Name == "" || !slices.Contains(Types, s.Type):
+			return nil, catalog.Errorf("services.bad_entry", s.ID)
+		}
+		seen[strings.ToLower(s.ID)] = true
+	}
+	return d, nil
 }

@@ -60,6 +60,8 @@ type ExportResult struct {
 	Referrals int
 	// Directory is set when the bundle carries the service directory.
 	Directory bool
+	// Cases counts the case statuses the bundle carries.
+	Cases int
 }
 
 // Export writes one bundle for the named contact into dir. Only finished
@@ -100,7 +102,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 && len(withdrawals) == 0 && refs == nil && services == nil {
+	cases, caseSigs, err := casesFor(v, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 && len(withdrawals) == 0 && refs == nil && services == nil && cases == nil {
 		return nil, fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 	}
 
@@ -125,6 +131,9 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	}
 	if services != nil {
 		m.Directory = sum(services)
+	}
+	if cases != nil {
+		m.Cases = sum(cases)
 	}
 	res := &ExportResult{Manifest: m, Contact: c.Name, NotShared: sel.notSharedNew, Referrals: len(threads)}
 	path, err := writeAtomic(dir, KindBundle, func(w io.Writer) error {
@@ -159,7 +168,7 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 		if err != nil {
 			return err
 		}
-		if len(m.Records) == 0 && len(withdrawals) == 0 && refs == nil && services == nil {
+		if len(m.Records) == 0 && len(withdrawals) == 0 && refs == nil && services == nil && cases == nil {
 			return fmt.Errorf("%w for %s", ErrNothingToExport, c.Name)
 		}
 		var hashes []string
@@ -196,6 +205,11 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 				return err
 			}
 		}
+		if cases != nil {
+			if err := writeTar(tw, "cases.json", cases); err != nil {
+				return err
+			}
+		}
 		mb := m.Encode()
 		sig, err := v.Sign(mb)
 		if err != nil {
@@ -222,6 +236,10 @@ func Export(v *vault.Vault, contactName, dir string, opts ExportOptions) (*Expor
 	if err := markSent(v, threads); err != nil {
 		return nil, err
 	}
+	if err := markCasesSent(v, c, caseSigs); err != nil {
+		return nil, err
+	}
+	res.Cases = len(caseSigs)
 	if services != nil {
 		if err := v.MarkDirectorySent(c.ID, m.Directory); err != nil {
 			return nil, err

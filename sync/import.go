@@ -54,6 +54,7 @@ type Checked struct {
 	// it, checked.
 	Directory *services.Directory
 	dir       []byte
+	cases     []referral.Signed
 }
 
 // Verify checks a bundle or receipt completely without changing the vault:
@@ -143,7 +144,7 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 	// 100,000. Sorted by ID at the end to meet the manifest's list.
 	var hashes []Entry
 	schemas := map[string]bool{}
-	var manifest, sig, receipt, rsig, refs, dir []byte
+	var manifest, sig, receipt, rsig, refs, dir, cases []byte
 	buf := make([]byte, 32<<10) // reused: io.Copy would allocate one per record
 	tr := tar.NewReader(plain)
 	for {
@@ -207,6 +208,12 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			if st != nil {
 				st.schemas = append(st.schemas, src)
 			}
+		case name == "cases.json" && cases == nil:
+			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
+			if err != nil || len(b) > maxManifest {
+				return nil, reject("damaged", cleanAgeErr(orTooLarge(err)))
+			}
+			cases = b
 		case name == "directory.json" && dir == nil:
 			b, err := io.ReadAll(io.LimitReader(tr, maxManifest+1))
 			if err != nil || len(b) > maxManifest {
@@ -285,8 +292,16 @@ func checkPlain(plain io.Reader, ownRecipient string, contacts func() ([]vault.C
 			}
 			ck.dir = dir
 		}
+		if (cases == nil) != (ck.Manifest.Cases == "") || cases != nil && sum(cases) != ck.Manifest.Cases {
+			return nil, reject("cases_mismatch")
+		}
+		if cases != nil {
+			if ck.cases, err = checkCases(cases, ck.Card.SigningKey, ck.Sender.Name); err != nil {
+				return nil, err
+			}
+		}
 		return ck, nil
-	case receipt != nil && manifest == nil && len(hashes) == 0 && refs == nil && dir == nil:
+	case receipt != nil && manifest == nil && len(hashes) == 0 && refs == nil && dir == nil && cases == nil:
 		return checkReceipt(receipt, rsig, ownRecipient, contacts)
 	}
 	return nil, reject("unknown_kind")
@@ -468,6 +483,9 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 			if err := keepDirectory(v, ck); err != nil {
 				return nil, err
 			}
+			if err := keepCases(v, ck); err != nil {
+				return nil, err
+			}
 		}
 		return res, nil
 	}
@@ -486,6 +504,9 @@ func Import(v *vault.Vault, path, receiptDir string) (*ImportResult, error) {
 		return nil, err
 	}
 	if err := keepDirectory(v, ck); err != nil {
+		return nil, err
+	}
+	if err := keepCases(v, ck); err != nil {
 		return nil, err
 	}
 	if res.Deleted > 0 {

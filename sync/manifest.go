@@ -60,6 +60,8 @@ type Manifest struct {
 	// Directory is the SHA-256 of directory.json, the sender's service
 	// directory, when the bundle carries it.
 	Directory string `json:"directory,omitempty"`
+	// Cases is the SHA-256 of cases.json, the sender's case statuses.
+	Cases string `json:"cases,omitempty"`
 }
 
 // Receipt confirms what a partner received from a bundle.
@@ -139,6 +141,10 @@ func (m *Manifest) encode(emit func([]byte)) {
 	if m.Directory != "" {
 		emit([]byte(`,"directory":`))
 		emit(jsonValue(m.Directory))
+	}
+	if m.Cases != "" {
+		emit([]byte(`,"cases":`))
+		emit(jsonValue(m.Cases))
 	}
 	emit([]byte(`}`))
 }

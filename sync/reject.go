@@ -64,6 +64,9 @@ var Rejections = map[string]Rejection{
 	"referrals_mismatch":   {"the bundle's referrals do not match its signed manifest", "damaged"},
 	"directory_mismatch":   {"the bundle's service directory does not match its signed manifest", "damaged"},
 	"bad_directory":        {"the bundle's service directory is not valid: %v", "damaged"},
+	"cases_mismatch":       {"the bundle's case statuses do not match its signed manifest", "damaged"},
+	"bad_cases":            {"the bundle's case statuses are not valid: %v", "damaged"},
+	"case_authority":       {"the bundle carries a status of case %s that %s did not set; nothing was imported", "not_theirs_case"},
 	"bad_referrals":        {"the bundle's referrals are not valid: %v", "damaged"},
 	"referral_authority":   {"referral %s carries a change that %s has no say over; nothing was imported", "not_theirs_referral"},
 	"referral_not_between": {"referral %s is not between %s and this vault; nothing was imported", "not_theirs_referral"},
@@ -79,6 +82,7 @@ var RejectHints = map[string]string{
 	"receipts_only":       "import only the receipts that come back for bundles this vault exported",
 	"not_theirs":          "a partner may only add records, and change or withdraw those its own vault created; ask %s what happened",
 	"not_theirs_referral": "only the sender of a referral revokes it, and only the vault it was sent to accepts, declines or marks it done; ask %s what happened",
+	"not_theirs_case":     "each organisation sets only its own case's status; ask %s what happened",
 }
 
 // reject refuses a file for the reason key, with its arguments; the
@@ -90,7 +94,7 @@ func reject(key string, args ...any) error {
 	switch r.Hint {
 	case "not_theirs":
 		e.HintArgs = args[:1]
-	case "not_theirs_referral":
+	case "not_theirs_referral", "not_theirs_case":
 		e.HintArgs = args[1:2]
 	}
 	if e.HintArgs != nil {

@@ -13,7 +13,7 @@ import (
 // sentence, or none at all.
 func TestRejectionsComplete(t *testing.T) {
 	var src []byte
-	for _, name := range []string{"import.go", "referrals.go"} {
+	for _, name := range []string{"import.go", "referrals.go", "cases.go"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

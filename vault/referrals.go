@@ -191,3 +191,46 @@ func (v *Vault) MarkDirectorySent(contactID, hash string) error {
 		return v.putMeta(tx, keyDirSent, sent)
 	})
 }
+
+// keyCases holds every case status known, signed by the vault that set
+// it; keyCasesSent what each contact was last sent of them.
+var (
+	keyCases     = []byte("case-status")
+	keyCasesSent = []byte("case-status-sent")
+)
+
+// CaseStatuses returns the stored case statuses (package sync reads them).
+func (v *Vault) CaseStatuses() ([]byte, []byte, error) {
+	var cases, sent json.RawMessage
+	err := v.view(func(tx *bolt.Tx) error {
+		if err := v.getMeta(tx, keyCases, &cases); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := v.getMeta(tx, keyCasesSent, &sent); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	return cases, sent, err
+}
+
+// SetCaseStatuses replaces the stored case statuses and what was sent of
+// them (nil leaves one as it is), logging action unless it is "".
+func (v *Vault) SetCaseStatuses(cases, sent []byte, action string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		if cases != nil {
+			if err := v.putMeta(tx, keyCases, json.RawMessage(cases)); err != nil {
+				return err
+			}
+		}
+		if sent != nil {
+			if err := v.putMeta(tx, keyCasesSent, json.RawMessage(sent)); err != nil {
+				return err
+			}
+		}
+		if action == "" {
+			return nil
+		}
+		return v.appendAudit(tx, action, "")
+	})
+}

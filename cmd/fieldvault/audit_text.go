@@ -28,6 +28,8 @@ var auditActions = []struct {
 	{regexp.MustCompile(`^referrals updated from (.+): (\d+)$`), "auditlog.referrals_updated", false},
 	{regexp.MustCompile(`^referrals revoked on withdrawal: (\d+)$`), "auditlog.referrals_withdrawn", false},
 	{regexp.MustCompile(`^service directory received from (.+): (\d+) services$`), "auditlog.directory_received", false},
+	{regexp.MustCompile(`^case status set: (\w+)$`), "auditlog.case_set", false},
+	{regexp.MustCompile(`^case statuses received from (.+): (\d+)$`), "auditlog.cases_received", false},
 	{regexp.MustCompile(`^contact added: (.+)$`), "auditlog.contact_added", false},
 	{regexp.MustCompile(`^contact removed: (.+)$`), "auditlog.contact_removed", false},
 	{regexp.MustCompile(`^bundle (\S+) exported: (\d+) records, (\d+) withdrawal notices$`), "auditlog.bundle_exported", false},

@@ -35,6 +35,9 @@ func newExportCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.out, res.Path)
 				fmt.Fprintln(a.err, a.tr("export.wrote_bundle", m.Seq, res.Contact,
 					a.trn("plural.records", len(m.Records), len(m.Records)), a.trn("plural.withdrawal_notices", len(m.Withdrawals), len(m.Withdrawals))))
+				if res.Cases > 0 {
+					fmt.Fprintln(a.err, a.trn("case.exported", res.Cases, res.Cases))
+				}
 				if res.Directory {
 					fmt.Fprintln(a.err, a.tr("services.exported"))
 				}

@@ -43,7 +43,7 @@ func catalogIDs(t *testing.T) (ids map[string]string, prefixes []string) {
 	for dir, own := range map[string][]string{
 		"../session": nil, "../../intake": nil, "../../intake/cases": nil, "../../intake/stats": nil,
 		"../../schema": {"problem"}, "../../schema/xlsform": {"formimport"},
-		"../../sync": {"refer", "referral"}, "../../intake/services": {"services"},
+		"../../sync": {"refer", "referral", "case"}, "../../intake/services": {"services"},
 	} {
 		more, err := filepath.Glob(dir + "/*.go")
 		if err != nil {

@@ -115,6 +115,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newServicesCmd(a),
 		newReferCmd(a),
 		newReferralsCmd(a),
+		newCaseCmd(a),
 		newWipeCmd(a),
 		newPurgeCmd(a),
 		newKeyCmd(a),

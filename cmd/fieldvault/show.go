@@ -102,6 +102,13 @@ func (a *app) recordText(v *vault.Vault, r *vault.Record, mask bool) (string, er
 	if r.Triage != "" {
 		fmt.Fprintf(&b, "%-10s %s\n", a.tr("show.triage"), a.triage(r.Triage))
 	}
+	for i, line := range a.caseLines(v, r.ID) {
+		label := ""
+		if i == 0 {
+			label = a.tr("show.case")
+		}
+		fmt.Fprintf(&b, "%-10s %s\n", label, line)
+	}
 	for i, line := range a.timeline(v, r) {
 		label := ""
 		if i == 0 {

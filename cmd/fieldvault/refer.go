@@ -138,6 +138,10 @@ func newReferralsCmd(a *app) *cobra.Command {
 						if text, err = a.readNote(textFile, a.tr(m.asked)); err != nil {
 							return err
 						}
+						// The sender needs to know why: a decline says so.
+						if m.to == referral.Declined && text == "" {
+							return usageErr("referrals.needs_reason")
+						}
 					}
 					r, err := sync.Move(v, args[0], m.to, text, a.now())
 					if err != nil {

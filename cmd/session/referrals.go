@@ -1,6 +1,8 @@
 package session
 
 import (
+	"errors"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -96,7 +98,13 @@ func (s *session) referralScreen(r *sync.Referral) screen {
 	var next, text string
 	sel := huh.NewSelect[string]().Title(s.referralLine(r)).Options(opts...).Value(&next)
 	// The reason or the note is asked only for the changes that take one.
-	in := huh.NewInput().Title(a.tr("session.referral_text")).Value(&text).CharLimit(500)
+	in := huh.NewInput().Title(a.tr("session.referral_text")).Value(&text).CharLimit(500).
+		Validate(func(t string) error {
+			if next == string(referral.Declined) && strings.TrimSpace(t) == "" {
+				return errors.New(a.tr("session.referral_needs_reason"))
+			}
+			return nil
+		})
 	groups := []*huh.Group{huh.NewGroup(sel), huh.NewGroup(in).WithHideFunc(func() bool {
 		return next != string(referral.Declined) && next != string(referral.Done)
 	})}

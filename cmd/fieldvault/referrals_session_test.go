@@ -146,3 +146,39 @@ func TestSessionReferralsScreen(t *testing.T) {
 		})
 	}
 }
+
+// The accessible home (numbered plain lines, for screen readers) has the
+// referrals too: the partner declines one, and a decline needs a reason.
+func TestSessionAccessibleReferrals(t *testing.T) {
+	field, partner := referralPair(t)
+	ids := field.run(`{"schema": "referral-check", "answers": {"consent.interview": true, "consent.share": ["Yayasan Pelangi"], "consent.referral": ["shelter"], "shelter.needed_tonight": true}}`, "intake", "--answers", "-")
+	field.run("", "refer", strings.Fields(ids)[0], "--service", "pelangi-shelter", "--priority", "normal")
+	bundle := strings.Fields(field.run("", "export", "--to", "Yayasan Pelangi", "--out", t.TempDir()))[0]
+	partner.run("", "import", bundle)
+
+	tm := startTmux(t, append(partner.env, "FIELDVAULT_PASSPHRASE='"+sessionPass+"'"), partner.bin+" --accessible")
+	send := func(lines ...string) {
+		for _, l := range lines {
+			if l != "" {
+				tm.keys("text:" + l)
+			}
+			tm.keys("Enter")
+		}
+	}
+	tm.wait(`10\) Referrals`)
+	send("10")
+	tm.wait(`1\) [0-9a-f]{8}  from Field team  Rumah Aman Pelangi  sent`)
+	send("1")
+	tm.wait(`1\) Accept[\s\S]*2\) Decline, with a reason`)
+	send("2")
+	tm.wait(`The reason, or what was done`)
+	send("")
+	tm.wait(`Say why, for the sender`)
+	send("No room this week")
+	tm.wait(`Referral [0-9a-f]{8} is now declined`)
+	send("8")
+	tm.wait(`EXIT=0`)
+	if out := partner.run("", "referrals", "list", "--state", "declined"); !strings.Contains(out, "No room this week") {
+		t.Errorf("the partner's referrals:\n%s", out)
+	}
+}

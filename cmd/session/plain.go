@@ -33,7 +33,9 @@ func RunPlain(ctx context.Context, v *vault.Vault, in io.Reader, out io.Writer, 
 }
 
 // plainMenu is the home menu's choices, in order, by catalog ID.
-var plainMenu = []string{"menu.intake", "menu.resume", "menu.records", "menu.outbox", "menu.export", "menu.import", "menu.card", "menu.quit", "menu.wipe"}
+// Referrals came later than the rest and come last, so that the numbers
+// people learnt did not change.
+var plainMenu = []string{"menu.intake", "menu.resume", "menu.records", "menu.outbox", "menu.export", "menu.import", "menu.card", "menu.quit", "menu.wipe", "menu.referrals"}
 
 func (h *plainHome) loop(ctx context.Context) error {
 	a := h.a
@@ -74,6 +76,8 @@ func (h *plainHome) loop(ctx context.Context) error {
 			if wiped, err = h.wipe(ctx); wiped {
 				return nil
 			}
+		case 10:
+			err = h.referrals(ctx)
 		}
 		switch {
 		case err == nil:

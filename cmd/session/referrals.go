@@ -1,7 +1,9 @@
 package session
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -32,8 +34,7 @@ func (s *session) openReferrals() int {
 }
 
 // referralLine is one referral as a list shows it.
-func (s *session) referralLine(r *sync.Referral) string {
-	a := s.a
+func referralLine(a voice, r *sync.Referral) string {
 	way := a.trf("referrals.to", r.Contact)
 	if !r.Outgoing {
 		way = a.trf("referrals.from", r.Contact)
@@ -57,7 +58,7 @@ func (s *session) referralsScreen(notice string) screen {
 	}
 	var opts []huh.Option[string]
 	for _, r := range all {
-		opts = append(opts, huh.NewOption(s.referralLine(r), r.ID))
+		opts = append(opts, huh.NewOption(referralLine(a, r), r.ID))
 	}
 	opts = append(opts, huh.NewOption(a.tr("session.back"), backValue))
 	var id string
@@ -96,7 +97,7 @@ func (s *session) referralScreen(r *sync.Referral) screen {
 		desc += "\n" + a.trf("session.referral_answer", r.Text)
 	}
 	var next, text string
-	sel := huh.NewSelect[string]().Title(s.referralLine(r)).Options(opts...).Value(&next)
+	sel := huh.NewSelect[string]().Title(referralLine(a, r)).Options(opts...).Value(&next)
 	// The reason or the note is asked only for the changes that take one.
 	in := huh.NewInput().Title(a.tr("session.referral_text")).Value(&text).CharLimit(500).
 		Validate(func(t string) error {
@@ -165,4 +166,63 @@ func (s *session) suggestScreen(recordID string, then func() tea.Cmd) (screen, b
 		}
 		return s.home(a.trn("session.referrals_made", made, made))
 	}, huh.NewGroup(multi), huh.NewGroup(prio).WithHideFunc(func() bool { return len(picked) == 0 })), true
+}
+
+// referrals is the accessible home's referrals: a numbered list, then one
+// referral and the changes this vault may make to it.
+func (h *plainHome) referrals(ctx context.Context) error {
+	a := h.a
+	all, err := sync.Referrals(h.v, time.Now())
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(h.out, a.tr("session.no_referrals"))
+		return nil
+	}
+	for i, r := range all {
+		fmt.Fprintf(h.out, "%d) %s\n", i+1, referralLine(a, r))
+	}
+	n, err := h.choose(ctx, len(all))
+	if err != nil || n == 0 {
+		return err
+	}
+	r := all[n-1]
+	fmt.Fprintln(h.out, a.trf("session.referral_about", ShortID(r.Record), r.Service.Name, a.tr("priority."+string(r.Priority)), Day(r.Sent)))
+	var moves []referral.State
+	switch {
+	case !r.Outgoing && r.State == referral.Sent:
+		moves = []referral.State{referral.Accepted, referral.Declined}
+	case !r.Outgoing && r.State == referral.Accepted:
+		moves = []referral.State{referral.Done}
+	case r.Outgoing && !r.State.Final():
+		moves = []referral.State{referral.Revoked}
+	}
+	if len(moves) == 0 {
+		return nil
+	}
+	label := map[referral.State]string{referral.Accepted: "session.referral_accept", referral.Declined: "session.referral_decline",
+		referral.Done: "session.referral_done", referral.Revoked: "session.referral_revoke"}
+	for i, m := range moves {
+		fmt.Fprintf(h.out, "%d) %s\n", i+1, a.tr(label[m]))
+	}
+	if n, err = h.choose(ctx, len(moves)); err != nil || n == 0 {
+		return err
+	}
+	next, text := moves[n-1], ""
+	for next == referral.Declined || next == referral.Done {
+		if text, err = h.ask(ctx, a.tr("session.referral_text")); err != nil {
+			return err
+		}
+		if text != "" || next == referral.Done {
+			break
+		}
+		fmt.Fprintln(h.out, a.tr("session.referral_needs_reason"))
+	}
+	moved, err := sync.Move(h.v, r.ID, next, text, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(h.out, a.trf("referrals.moved", ShortID(moved.ID), a.tr("referral.state_"+string(moved.State)), moved.Contact))
+	return nil
 }

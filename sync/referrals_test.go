@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/fieldvault/fieldvault/intake/services"
 	"github.com/fieldvault/fieldvault/sync/referral"
 	"github.com/fieldvault/fieldvault/vault"
+	"github.com/fieldvault/fieldvault/vault/vaulttest"
 )
 
 var shelter = services.Service{ID: "pelangi-shelter", Name: "Rumah Aman", Type: "shelter", Organisation: "Partner NGO"}
@@ -103,6 +105,10 @@ func TestReferralRoundTrip(t *testing.T) {
 	if again, _ := Referrals(p.field, now); again[0].State != referral.Done {
 		t.Errorf("after importing the answer twice: %s", again[0].State)
 	}
+	// The note and what was done are nowhere in the clear: not in either
+	// vault file, nor in the bundles that carried them.
+	vaulttest.Check(t, []string{filepath.Dir(p.field.Path()), filepath.Dir(p.partner.Path()), dir, filepath.Dir(back.Path)},
+		[]string{"arrives tonight", "a bed at Rumah Aman"}, nil)
 }
 
 // A referral is refused without the person's consent to be referred for

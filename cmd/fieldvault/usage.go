@@ -9,10 +9,7 @@ import (
 // matched so that they can be said in the interface language: the libraries
 // write them in English, with no code to tell them apart. A sentence not
 // matched here is shown as it is (and the language tests would see it).
-var cobraErrors = []struct {
-	re *regexp.Regexp
-	id string
-}{
+var cobraErrors = []pattern{
 	{regexp.MustCompile(`^unknown command (".*") for (".*")`), "usage.unknown_command"},
 	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "usage.accepts_args"},
 	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "usage.accepts_at_most"},
@@ -32,16 +29,12 @@ var suggestion = regexp.MustCompile(`\n\t(\S+)`)
 // into a usage error with a catalog text.
 func cobraUsageErr(err error) error {
 	msg := err.Error()
-	for _, ce := range cobraErrors {
-		m := ce.re.FindStringSubmatch(msg)
-		if m == nil {
-			continue
-		}
-		args := make([]any, len(m)-1)
-		for i, s := range m[1:] {
+	if id, groups, ok := match(cobraErrors, msg); ok {
+		args := make([]any, len(groups))
+		for i, s := range groups {
 			args[i] = strings.Trim(s, `"`)
 		}
-		e := usageErr(ce.id, args...)
+		e := usageErr(id, args...)
 		if s := suggestion.FindAllStringSubmatch(msg, -1); len(s) > 0 {
 			names := make([]string, len(s))
 			for i, x := range s {
@@ -52,4 +45,22 @@ func cobraUsageErr(err error) error {
 		return e
 	}
 	return usageErr("usage.as_is", msg)
+}
+
+// pattern matches an English sentence that a library says, or that an
+// older entry wrote, to the catalog text that says it in any language,
+// filled with the pattern's groups.
+type pattern struct {
+	re *regexp.Regexp
+	id string
+}
+
+// match finds the first of patterns that s is, with its groups.
+func match(patterns []pattern, s string) (id string, groups []string, ok bool) {
+	for _, x := range patterns {
+		if m := x.re.FindStringSubmatch(s); m != nil {
+			return x.id, m[1:], true
+		}
+	}
+	return "", nil, false
 }

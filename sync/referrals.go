@@ -117,7 +117,7 @@ func referable(rec *vault.Record) (map[string]any, error) {
 func allowed(v *vault.Vault, rec *vault.Record, answers map[string]any, svc services.Service) (*vault.Contact, error) {
 	short := rec.ID[:8]
 	if !slices.Contains(stringsOf(answers[intake.QReferral]), svc.Type) {
-		return nil, catalog.Errorf("refer.no_referral_consent", short, svc.Type)
+		return nil, catalog.Errorf("refer.no_referral_consent", short, catalog.Errorf("servicetype."+svc.Type))
 	}
 	if svc.Organisation == "" {
 		return nil, catalog.Errorf("refer.not_partner", svc.ID, svc.Name)

@@ -216,7 +216,12 @@ func TestTerminalAccessibleHome(t *testing.T) {
 	send("3")
 	tm.wait(`1\) ` + id[:8] + ` complete`)
 	send("1")
-	tm.wait(`Record +` + id)
+	// The record, then the menu again: its first lines may have scrolled
+	// above a 40-line screen.
+	tm.wait(`10\) Referrals[\s\S]*Type a number`)
+	if !regexp.MustCompile(`Record +` + id).MatchString(tm.history()) {
+		t.Errorf("the record %s was never shown:\n%s", id, tm.history())
+	}
 	send("8")
 	tm.wait(`Locked\.[\s\S]*EXIT=0`)
 	if out := run("show", "--json", id); !strings.Contains(out, `"consent.referral": [`) || !strings.Contains(out, `"ended_early": true`) {

@@ -301,6 +301,45 @@ func TestIndonesianComplete(t *testing.T) {
 		check(strings.Join(args, " "), out, code, exitError)
 	}
 
+	// Services, referrals, follow-up and the case: what they say, and
+	// what they refuse.
+	os.WriteFile(filepath.Join(r.dir, "directory.csv"), []byte("id,name,type,organisation,area\nshelter,Rumah Aman,shelter,Yayasan Pelangi,Medan\nlbh,LBH Medan,legal,,Medan\n"), 0o600)
+	out, code = r.run("", nil, "services", "import", "directory.csv")
+	check("services import", out, code, exitOK)
+	out, code = r.run("", nil, "services", "import", "junk.age")
+	check("services import of junk", out, code, exitError)
+	out, code = r.run("", nil, "services", "list")
+	checkValues("services list", out, code, exitOK)
+	out, code = r.run(`{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": ["shelter"], "consent.followup": true, "person.name": "Ayu", "shelter.needed_tonight": true}}
+{"answers": {"consent.interview": true, "consent.given_by": "self", "person.minor": false, "consent.store": true, "consent.share": [], "consent.referral": [], "consent.followup": false, "person.name": "Budi"}}`, nil, "intake", "--answers", "-")
+	check("intake of two people", out, code, exitOK)
+	people := regexp.MustCompile(`(?m)^[0-9a-f-]{36}$`).FindAllString(out, -1)
+	if len(people) != 2 {
+		t.Fatalf("two people stored: %q", out)
+	}
+	for _, args := range [][]string{
+		{"refer", people[0], "--service", "shelter"}, // no partner vault of that name
+		{"refer", people[0], "--service", "lbh"},     // legal was not agreed
+		{"refer", people[1], "--service", "nowhere"},
+		{"followup", people[1], "--answers", "-"}, // declined follow-up
+		{"referrals", "accept", "deadbeef"},
+	} {
+		out, code = r.run("", nil, args...)
+		check(strings.Join(args, " "), out, code, exitError)
+	}
+	for _, args := range [][]string{{"refer", people[0]}, {"case", people[0], "--set", "Open"}, {"referrals", "list", "--state", "lost"}} {
+		out, code = r.run("", nil, args...)
+		check(strings.Join(args, " "), out, code, exitUsage)
+	}
+	out, code = r.run(`{"answers": {"consent.interview": true, "progress.shelter": "partly", "progress.wellbeing": "better"}}`, nil, "followup", people[0], "--answers", "-")
+	check("followup", out, code, exitOK)
+	out, code = r.run("", nil, "case", people[0], "--set", "FollowUp")
+	check("case --set", out, code, exitOK)
+	for _, args := range [][]string{{"case", people[0]}, {"referrals", "list"}, {"show", people[0]}} {
+		out, code = r.run("", nil, args...)
+		checkValues(strings.Join(args, " "), out, code, exitOK)
+	}
+
 	// Exit 11: another process holds the vault.
 	db, err := bolt.Open(filepath.Join(r.dir, "vault.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {

@@ -61,11 +61,6 @@ func (sv *sessionVault) start(args ...string) *tmuxTerm {
 	return startTmux(sv.t, sv.env, strings.Join(append([]string{sv.bin}, args...), " "))
 }
 
-// history is everything the terminal holds: the screen and its scrollback.
-func (tm *tmuxTerm) history() string {
-	return tm.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", tm.name)
-}
-
 // unlock types the passphrase on the unlock screen and waits for home.
 func (tm *tmuxTerm) unlock() string {
 	tm.t.Helper()

@@ -173,3 +173,8 @@ func TestTerminalIntake(t *testing.T) {
 	}
 	vaulttest.Check(t, []string{dir}, []string{"CanaryWithholdRina", "CanaryOwnWordsSleep", "CanaryNameAyu"}, nil)
 }
+
+// history is everything the terminal holds: the screen and its scrollback.
+func (tm *tmuxTerm) history() string {
+	return tm.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", tm.name)
+}
